@@ -1,0 +1,52 @@
+#ifndef SIGNET_HTTP_HTTP_TYPES_H_
+#define SIGNET_HTTP_HTTP_TYPES_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace signet {
+
+struct HttpHeader {
+  std::string name;
+  std::string value;
+
+  friend bool operator==(const HttpHeader& a, const HttpHeader& b) {
+    return a.name == b.name && a.value == b.value;
+  }
+};
+
+// One outbound HTTP request. The caller has validated and signed it; the
+// transport sends it as it is and follows no redirects.
+struct HttpRequest {
+  std::string method = "GET";
+  // Absolute http:// or https:// URL, query string included.
+  std::string url;
+  std::vector<HttpHeader> headers;
+  std::string body;
+  // The transfer must be complete by then; the transport fails the request
+  // with DEADLINE_EXCEEDED otherwise (and at once if it has already passed).
+  absl::Time deadline = absl::InfiniteFuture();
+  // A response body larger than this fails with RESOURCE_EXHAUSTED.
+  size_t max_response_bytes = 8 << 20;
+};
+
+// An HTTP answer of any status: a 404 or 500 is a response, not an error.
+struct HttpResponse {
+  int status = 0;
+  // In the order received; a repeated header appears as several entries.
+  std::vector<HttpHeader> headers;
+  std::string body;
+};
+
+// The first value of a header, compared case-insensitively (RFC 9110 5.1).
+std::optional<absl::string_view> FindHeader(
+    const std::vector<HttpHeader>& headers, absl::string_view name);
+
+}  // namespace signet
+
+#endif  // SIGNET_HTTP_HTTP_TYPES_H_
