@@ -35,6 +35,12 @@ MATCHER_P2(StatusIs, code, message_matcher,
                                        result_listener);
 }
 
+MATCHER_P(StatusIs, code, "has code " + absl::StatusCodeToString(code)) {
+  const absl::Status& status = GetStatus(arg);
+  *result_listener << "status is " << status;
+  return status.code() == code;
+}
+
 }  // namespace signet::testing
 
 #endif  // SIGNET_TESTS_TESTING_STATUS_MATCHERS_H_

@@ -1,0 +1,62 @@
+#ifndef SIGNET_CONFIG_SETTINGS_H_
+#define SIGNET_CONFIG_SETTINGS_H_
+
+#include <cstddef>
+#include <map>
+#include <string>
+
+#include "absl/time/time.h"
+#include "http/base_url.h"
+#include "secrets/secret.h"
+
+namespace signet {
+
+// The configuration after validation: defaults applied, durations and zones
+// parsed, URLs checked, secrets read. Everything downstream takes these
+// types, never the raw proto.
+
+struct OpenApiSettings {
+  std::string name;
+  BaseUrl base_url;
+  std::string app_id;
+  Secret app_secret;
+  absl::TimeZone expire_time_zone;
+  std::string expire_time_zone_name;
+  absl::Duration max_ttl = absl::Hours(2);
+  absl::Duration refresh_before = absl::Minutes(5);
+  absl::Duration token_timeout = absl::Seconds(10);
+  std::string app_id_field = "app_id";
+};
+
+struct InnoPaasSettings {
+  std::string name;
+  BaseUrl base_url;
+  Secret app_key;
+  Secret authorization;
+};
+
+enum class LicenseVerification { kSignature, kPassword };
+
+struct LicenseSettings {
+  std::string name;
+  BaseUrl url;
+  std::string method = "POST";
+  LicenseVerification verification = LicenseVerification::kSignature;
+  Secret secret;
+  std::map<std::string, std::string> headers;
+  std::map<std::string, std::string> body;
+};
+
+struct GatewaySettings {
+  std::string listen = "127.0.0.1:50051";
+  absl::Duration default_deadline = absl::Seconds(30);
+  absl::Duration connect_timeout = absl::Seconds(5);
+  size_t max_body_bytes = 8 << 20;
+  std::map<std::string, OpenApiSettings> openapi;
+  std::map<std::string, InnoPaasSettings> innopaas;
+  std::map<std::string, LicenseSettings> licenses;
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_CONFIG_SETTINGS_H_

@@ -1,0 +1,48 @@
+#ifndef SIGNET_SECRETS_SECRET_H_
+#define SIGNET_SECRETS_SECRET_H_
+
+#include <ostream>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace signet {
+
+// A credential held in memory. It cannot reach a log, an error message or a
+// gRPC status by accident: it has no conversion to a string, absl::StrCat
+// rejects it, and streaming it yields only a short fingerprint
+// ("secret:sha256:1a2b3c4d") that tells two values apart without revealing
+// either. Code that must send the value calls Reveal() at the point of use.
+// The buffer is cleansed on destruction.
+class Secret {
+ public:
+  Secret() = default;
+  explicit Secret(std::string value);
+  Secret(const Secret& other) : value_(other.value_) {}
+  Secret& operator=(const Secret& other);
+  Secret(Secret&& other) noexcept;
+  Secret& operator=(Secret&& other) noexcept;
+  ~Secret();
+
+  // The raw value, for signing and for the header that carries it.
+  absl::string_view Reveal() const { return value_; }
+  bool empty() const { return value_.empty(); }
+
+  // First 8 hex digits of SHA-256 of the value; safe to log.
+  std::string Fingerprint() const;
+
+  // Constant-time comparison (CRYPTO_memcmp); length is not hidden.
+  bool Equals(absl::string_view candidate) const;
+
+  friend std::ostream& operator<<(std::ostream& os, const Secret& secret) {
+    return os << secret.Fingerprint();
+  }
+
+ private:
+  void Cleanse();
+  std::string value_;
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_SECRETS_SECRET_H_

@@ -1,0 +1,95 @@
+#ifndef SIGNET_TOKENS_TOKEN_CACHE_H_
+#define SIGNET_TOKENS_TOKEN_CACHE_H_
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/random/random.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "tokens/token_source.h"
+
+namespace signet {
+
+// Caches one profile's token in front of a TokenSource: a decorator in the
+// manner of google-cloud-cpp's oauth2 CachedCredentials.
+//
+//  * Single flight: however many callers find the cache cold (or ask for a
+//    forced refresh) at once, one request goes upstream and all of them get
+//    its result.
+//  * Refresh ahead: within `refresh_before` of expiry the first caller
+//    starts one background refresh and every caller keeps getting the still
+//    valid token at cache speed.
+//  * Failure fallback: if that refresh fails while the token is still
+//    valid, the old token keeps being served and the refresh is retried
+//    after an exponential, jittered backoff. Once the token has expired a
+//    caller waits for a fetch of its own and gets its error.
+//
+// Callbacks run on the thread that completes the fetch (the transport's I/O
+// thread) or inline on the caller's thread for cache hits; never under the
+// cache's lock.
+class TokenCache {
+ public:
+  struct Options {
+    absl::Duration refresh_before = absl::Minutes(5);
+    absl::Duration initial_backoff = absl::Seconds(1);
+    absl::Duration max_backoff = absl::Minutes(1);
+    // Turns a backoff into the delay actually waited. Tests pass the
+    // identity; empty means uniform in [backoff/2, backoff].
+    std::function<absl::Duration(absl::Duration)> jitter;
+  };
+
+  struct Result {
+    Token token;
+    // True when no upstream request was made for this caller.
+    bool from_cache = false;
+  };
+  using Callback = absl::AnyInvocable<void(absl::StatusOr<Result>) &&>;
+
+  // `source` and `clock` must outlive the cache, and the cache must outlive
+  // every fetch it started.
+  TokenCache(TokenSource* source, const Clock* clock, Options options);
+
+  // A valid token: from the cache, or from a (shared) upstream fetch.
+  void Get(Callback on_done) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // A token obtained after this call: joins a fetch in progress or starts
+  // one. Never answered from the cache.
+  void ForceRefresh(Callback on_done) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Drops the cached token if it is `token` (an upstream said it is no
+  // longer valid), so the next Get fetches a new one. A token that was
+  // already replaced is left alone.
+  void Invalidate(absl::string_view token) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // When the cached token expires, if there is one.
+  std::optional<absl::Time> ExpiresAt() const ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  void StartFetchLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void OnFetched(absl::StatusOr<Token> result) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Duration NextBackoffLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  TokenSource& source_;
+  const Clock& clock_;
+  const Options options_;
+
+  mutable absl::Mutex mu_;
+  std::optional<Token> token_ ABSL_GUARDED_BY(mu_);
+  bool fetch_in_flight_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<Callback> waiters_ ABSL_GUARDED_BY(mu_);
+  // Refresh-ahead is not retried before this time after a failure.
+  absl::Time retry_not_before_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  absl::Duration backoff_ ABSL_GUARDED_BY(mu_) = absl::ZeroDuration();
+  absl::BitGen random_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_TOKENS_TOKEN_CACHE_H_

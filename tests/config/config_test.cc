@@ -1,0 +1,307 @@
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "config/config_loader.h"
+#include "config/config_resolver.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/status_matchers.h"
+
+namespace signet {
+namespace {
+
+using ::signet::testing::IsOk;
+using ::signet::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kOpenApiSecret[] = "openapi-secret-value";
+constexpr char kLicenseSecret[] = "license-secret-value";
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir();
+    openapi_secret_path_ = WriteFile("openapi-secret", absl::StrCat(kOpenApiSecret, "\n"));
+    auth_path_ = WriteFile("innopaas-authorization", "auth-value");
+    license_path_ = WriteFile("license-secret", kLicenseSecret);
+    ASSERT_EQ(setenv("SIGNET_TEST_APP_KEY", "app-key-value", 1), 0);
+  }
+
+  std::string WriteFile(absl::string_view name, absl::string_view content) {
+    const std::string path = absl::StrCat(dir_, "/config_test_", name);
+    std::ofstream out(path, std::ios::trunc);
+    out << content;
+    return path;
+  }
+
+  // The shape issue 2 requires to work, with secrets pointed at temp files.
+  std::string ExampleYaml() const {
+    return absl::StrReplaceAll(R"(
+listen: 127.0.0.1:50051            # or unix:/run/signet/signet.sock
+openapi:
+  default:
+    base_url: https://openapi.example.com
+    app_id: app-123
+    app_secret: {file: OPENAPI_SECRET}
+    expire_time_zone: UTC
+    max_ttl: 2h
+    refresh_before: 5m
+innopaas:
+  default:
+    base_url: https://api.innopaas.example
+    app_key: {env: SIGNET_TEST_APP_KEY}
+    authorization: {file: INNOPAAS_AUTH}
+licenses:
+  default:
+    url: https://licenses.example.com/api/keys
+    method: POST
+    verification: signature
+    secret: {file: LICENSE_SECRET}
+    headers: {X-Shop: shop-1}
+    body: {product: pro}
+)",
+                               {{"OPENAPI_SECRET", openapi_secret_path_},
+                                {"INNOPAAS_AUTH", auth_path_},
+                                {"LICENSE_SECRET", license_path_}});
+  }
+
+  absl::StatusOr<GatewaySettings> Resolve(absl::string_view yaml) {
+    absl::StatusOr<config::v1::Config> config = ParseConfigText(yaml);
+    if (!config.ok()) return config.status();
+    return ResolveConfig(*config);
+  }
+
+  std::string dir_;
+  std::string openapi_secret_path_;
+  std::string auth_path_;
+  std::string license_path_;
+};
+
+TEST_F(ConfigTest, IssueExampleResolves) {
+  absl::StatusOr<GatewaySettings> settings = Resolve(ExampleYaml());
+  ASSERT_THAT(settings, IsOk());
+  EXPECT_EQ(settings->listen, "127.0.0.1:50051");
+  const OpenApiSettings& openapi = settings->openapi.at("default");
+  EXPECT_EQ(openapi.base_url.text, "https://openapi.example.com");
+  EXPECT_EQ(openapi.app_id, "app-123");
+  EXPECT_EQ(openapi.app_secret.Reveal(), kOpenApiSecret);  // newline trimmed
+  EXPECT_EQ(openapi.max_ttl, absl::Hours(2));
+  EXPECT_EQ(openapi.refresh_before, absl::Minutes(5));
+  EXPECT_EQ(openapi.app_id_field, "app_id");
+  const InnoPaasSettings& innopaas = settings->innopaas.at("default");
+  EXPECT_EQ(innopaas.app_key.Reveal(), "app-key-value");
+  EXPECT_EQ(innopaas.authorization.Reveal(), "auth-value");
+  const LicenseSettings& licenses = settings->licenses.at("default");
+  EXPECT_EQ(licenses.method, "POST");
+  EXPECT_EQ(licenses.verification, LicenseVerification::kSignature);
+  EXPECT_EQ(licenses.headers.at("X-Shop"), "shop-1");
+  EXPECT_EQ(licenses.body.at("product"), "pro");
+}
+
+TEST_F(ConfigTest, JsonWorksToo) {
+  const std::string json = absl::StrCat(
+      R"({"listen":"unix:/run/signet.sock","max_body_bytes":1024,)",
+      R"("openapi":{"a":{"base_url":"http://127.0.0.1:1","app_id":"x",)",
+      R"("allow_insecure_http":true,"app_secret":{"value":"v"}}}})");
+  absl::StatusOr<GatewaySettings> settings = Resolve(json);
+  ASSERT_THAT(settings, IsOk());
+  EXPECT_EQ(settings->listen, "unix:/run/signet.sock");
+  EXPECT_EQ(settings->max_body_bytes, 1024u);
+}
+
+TEST_F(ConfigTest, DefaultsApply) {
+  absl::StatusOr<GatewaySettings> settings = Resolve(R"(
+openapi:
+  p:
+    base_url: https://h.example/prefix/
+    app_id: 12345
+    app_secret: {value: v}
+)");
+  ASSERT_THAT(settings, IsOk());
+  EXPECT_EQ(settings->listen, "127.0.0.1:50051");
+  EXPECT_EQ(settings->default_deadline, absl::Seconds(30));
+  EXPECT_EQ(settings->max_body_bytes, 8u << 20);
+  const OpenApiSettings& p = settings->openapi.at("p");
+  EXPECT_EQ(p.app_id, "12345");  // an unquoted number stays a string
+  EXPECT_EQ(p.base_url.text, "https://h.example/prefix");
+  EXPECT_EQ(p.expire_time_zone_name, "UTC");
+  EXPECT_EQ(p.token_timeout, absl::Seconds(10));
+}
+
+TEST_F(ConfigTest, UnknownKeyIsNamed) {
+  EXPECT_THAT(Resolve("listen: 127.0.0.1:1\nlisten_adress: x\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("listen_adress")));
+  EXPECT_THAT(Resolve(R"(
+openapi:
+  default:
+    bse_url: https://x.example
+)"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("openapi.default.bse_url")));
+}
+
+TEST_F(ConfigTest, MissingSecretFileIsNamed) {
+  EXPECT_THAT(Resolve(R"(
+innopaas:
+  default:
+    base_url: https://x.example
+    app_key: {file: /nonexistent/app-key}
+    authorization: {value: a}
+)"),
+              StatusIs(absl::StatusCode::kNotFound,
+                       AllOf(HasSubstr("innopaas.default.app_key"),
+                             HasSubstr("/nonexistent/app-key"))));
+}
+
+TEST_F(ConfigTest, MissingSecretReferenceIsNamed) {
+  EXPECT_THAT(Resolve(R"(
+innopaas:
+  default:
+    base_url: https://x.example
+    authorization: {value: a}
+)"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("innopaas.default.app_key: missing")));
+}
+
+TEST_F(ConfigTest, BadUrlsAreRefused) {
+  for (const char* url :
+       {"not a url", "ftp://x.example", "https://", "https://u:p@x.example",
+        "https://x.example/?q=1", "https://x.example/#f", "x.example"}) {
+    SCOPED_TRACE(url);
+    absl::StatusOr<GatewaySettings> settings = Resolve(absl::StrCat(R"(
+openapi:
+  default:
+    app_id: a
+    app_secret: {value: v}
+    base_url: ")", url, "\"\n"));
+    EXPECT_THAT(settings, StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("openapi.default.base_url")));
+    // A URL with credentials is not echoed.
+    EXPECT_THAT(settings.status().message(), Not(HasSubstr("u:p@")));
+  }
+}
+
+TEST_F(ConfigTest, PlainHttpNeedsOptIn) {
+  const char* yaml = R"(
+openapi:
+  default:
+    base_url: http://127.0.0.1:8080
+    app_id: a
+    app_secret: {value: v}
+)";
+  EXPECT_THAT(Resolve(yaml), StatusIs(absl::StatusCode::kInvalidArgument,
+                                      HasSubstr("allow_insecure_http")));
+  EXPECT_THAT(Resolve(absl::StrCat(yaml, "    allow_insecure_http: true\n")),
+              IsOk());
+}
+
+TEST_F(ConfigTest, BadDurationsAreNamed) {
+  for (const char* duration : {"2 hours", "-5m", "0s", "inf", "5"}) {
+    SCOPED_TRACE(duration);
+    EXPECT_THAT(Resolve(absl::StrCat(R"(
+openapi:
+  default:
+    base_url: https://x.example
+    app_id: a
+    app_secret: {value: v}
+    max_ttl: ")", duration, "\"\n")),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("openapi.default.max_ttl")));
+  }
+}
+
+TEST_F(ConfigTest, RefreshBeforeMustBeShorterThanMaxTtl) {
+  EXPECT_THAT(Resolve(R"(
+openapi:
+  default:
+    base_url: https://x.example
+    app_id: a
+    app_secret: {value: v}
+    max_ttl: 5m
+    refresh_before: 10m
+)"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("refresh_before")));
+}
+
+TEST_F(ConfigTest, UnknownZoneIsNamed) {
+  EXPECT_THAT(Resolve(R"(
+openapi:
+  default:
+    base_url: https://x.example
+    app_id: a
+    app_secret: {value: v}
+    expire_time_zone: Mars/Olympus
+)"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("Mars/Olympus")));
+}
+
+TEST_F(ConfigTest, LicenseEnumsAreChecked) {
+  EXPECT_THAT(Resolve(R"(
+licenses:
+  default:
+    url: https://x.example/keys
+    method: PUT
+    secret: {value: v}
+)"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("licenses.default.method")));
+  EXPECT_THAT(Resolve(R"(
+licenses:
+  default:
+    url: https://x.example/keys
+    verification: hmac
+    secret: {value: v}
+)"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("licenses.default.verification")));
+}
+
+TEST_F(ConfigTest, SyntaxErrorsAndEmptyConfigs) {
+  EXPECT_THAT(Resolve("listen: [unclosed"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not valid YAML")));
+  EXPECT_THAT(Resolve(""), StatusIs(absl::StatusCode::kInvalidArgument,
+                                    HasSubstr("empty")));
+  EXPECT_THAT(Resolve("- a\n- b\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("mapping")));
+  EXPECT_THAT(Resolve("listen: 127.0.0.1:1\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("no profiles")));
+}
+
+TEST_F(ConfigTest, SecretValuesNeverAppearInErrors) {
+  // A secret given where an object is expected must not be echoed back.
+  absl::StatusOr<GatewaySettings> settings = Resolve(R"(
+openapi:
+  default:
+    base_url: https://x.example
+    app_id: a
+    app_secret: super-secret-inline-value
+)");
+  EXPECT_THAT(settings, StatusIs(absl::StatusCode::kInvalidArgument,
+                                 HasSubstr("app_secret")));
+  EXPECT_THAT(settings.status().message(),
+              Not(HasSubstr("super-secret-inline-value")));
+}
+
+TEST_F(ConfigTest, LoadSettingsNamesTheFile) {
+  const std::string path = WriteFile("bad.yaml", "nope: 1\n");
+  EXPECT_THAT(LoadSettings(path),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr(path), HasSubstr("nope"))));
+  EXPECT_THAT(LoadSettings("/nonexistent/signet.yaml"),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+}  // namespace
+}  // namespace signet

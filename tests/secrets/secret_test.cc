@@ -1,0 +1,93 @@
+#include "secrets/secret.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <type_traits>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "secrets/secret_reader.h"
+#include "testing/status_matchers.h"
+
+namespace signet {
+namespace {
+
+using ::signet::testing::IsOk;
+using ::signet::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string WriteTempFile(absl::string_view name, absl::string_view content) {
+  const std::string path =
+      absl::StrCat(::testing::TempDir(), "/secret_test_", name);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  return path;
+}
+
+TEST(SecretTest, StreamsOnlyAFingerprint) {
+  const Secret secret("hunter2");
+  std::ostringstream out;
+  out << secret;
+  EXPECT_EQ(out.str(), "secret:sha256:f52fbd32");
+  EXPECT_THAT(out.str(), Not(HasSubstr("hunter2")));
+  static_assert(!std::is_convertible_v<Secret, std::string>);
+  static_assert(!std::is_convertible_v<Secret, absl::string_view>);
+}
+
+TEST(SecretTest, RevealsAndComparesTheValue) {
+  const Secret secret("hunter2");
+  EXPECT_EQ(secret.Reveal(), "hunter2");
+  EXPECT_TRUE(secret.Equals("hunter2"));
+  EXPECT_FALSE(secret.Equals("hunter3"));
+  EXPECT_FALSE(secret.Equals("hunter"));
+}
+
+TEST(SecretTest, MovedFromIsEmpty) {
+  Secret a("value");
+  Secret b(std::move(a));
+  EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): the contract
+  EXPECT_EQ(b.Reveal(), "value");
+}
+
+TEST(SecretReaderTest, TrimsTrailingNewlines) {
+  const std::string path = WriteTempFile("newline", "s3cr3t\r\n");
+  absl::StatusOr<Secret> secret = ReadSecretFile(path);
+  ASSERT_THAT(secret, IsOk());
+  EXPECT_EQ(secret->Reveal(), "s3cr3t");
+}
+
+TEST(SecretReaderTest, KeepsInnerWhitespace) {
+  const std::string path = WriteTempFile("inner", " a b\n");
+  absl::StatusOr<Secret> secret = ReadSecretFile(path);
+  ASSERT_THAT(secret, IsOk());
+  EXPECT_EQ(secret->Reveal(), " a b");
+}
+
+TEST(SecretReaderTest, MissingFileNamesThePath) {
+  EXPECT_THAT(ReadSecretFile("/nonexistent/signet/secret"),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("/nonexistent/signet/secret")));
+}
+
+TEST(SecretReaderTest, EmptyFileIsAnErrorWithoutContent) {
+  const std::string path = WriteTempFile("empty", "\n");
+  EXPECT_THAT(ReadSecretFile(path),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty")));
+}
+
+TEST(SecretReaderTest, ReadsEnvironment) {
+  ASSERT_EQ(setenv("SIGNET_TEST_SECRET", "from-env", 1), 0);
+  absl::StatusOr<Secret> secret = ReadSecretEnv("SIGNET_TEST_SECRET");
+  ASSERT_THAT(secret, IsOk());
+  EXPECT_EQ(secret->Reveal(), "from-env");
+  EXPECT_THAT(ReadSecretEnv("SIGNET_TEST_SECRET_UNSET"),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("SIGNET_TEST_SECRET_UNSET")));
+}
+
+}  // namespace
+}  // namespace signet
