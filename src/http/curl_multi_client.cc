@@ -1,0 +1,591 @@
+#include "http/curl_multi_client.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <memory>
+#include <mutex>  // NOLINT(build/c++11): std::call_once
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/status_macros.h"
+#include "http/curl_status.h"
+
+namespace signet {
+namespace {
+
+constexpr absl::string_view kShuttingDown = "http client shutting down";
+// Send always wakes the poll; the timeout only bounds the delay should a
+// wakeup ever fail.
+constexpr int kPollTimeoutMs = 1000;
+// CURLOPT_PROTOCOLS_STR needs 7.85 (curl_multi_poll 7.66, _wakeup 7.68).
+constexpr unsigned int kMinCurlVersion = 0x075500;
+
+// The cleanup functions' results are dropped: at destruction there is nobody
+// left to report a failure to.
+struct EasyDeleter {
+  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+struct MultiDeleter {
+  void operator()(CURLM* multi) const { (void)curl_multi_cleanup(multi); }
+};
+struct ShareDeleter {
+  void operator()(CURLSH* share) const { (void)curl_share_cleanup(share); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
+using MultiPtr = std::unique_ptr<CURLM, MultiDeleter>;
+using SharePtr = std::unique_ptr<CURLSH, ShareDeleter>;
+using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
+
+// curl_global_init is not thread-safe: once per process, whoever comes
+// first.
+absl::Status InitCurlOnce() {
+  static std::once_flag once;
+  static CURLcode code = CURLE_OK;
+  std::call_once(once, [] { code = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return CurlCodeToStatus(code, "curl_global_init");
+}
+
+template <typename T>
+absl::Status SetOption(CURL* easy, CURLoption option, T value) {
+  const CURLcode code = curl_easy_setopt(easy, option, value);
+  if (code == CURLE_OK) return absl::OkStatus();
+  const curl_easyoption* info = curl_easy_option_by_id(option);
+  return CurlCodeToStatus(
+      code, absl::StrCat("curl_easy_setopt(CURLOPT_",
+                         info != nullptr ? info->name : "?", ")"));
+}
+
+// curl takes milliseconds as long; round up so a deadline is never cut short.
+long ToCurlMillis(absl::Duration d) {  // NOLINT(runtime/int)
+  const int64_t ms =
+      absl::ToInt64Milliseconds(absl::Ceil(d, absl::Milliseconds(1)));
+  return static_cast<long>(std::clamp<int64_t>(ms, 1, LONG_MAX));  // NOLINT
+}
+
+bool IsAllowedMethod(absl::string_view method) {
+  return method == "GET" || method == "POST" || method == "PUT" ||
+         method == "PATCH" || method == "DELETE" || method == "HEAD";
+}
+
+// RFC 9110 5.1: a field name is a token.
+bool IsTokenChar(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+         absl::string_view("!#$%&'*+-.^_`|~").find(c) !=
+             absl::string_view::npos;
+}
+
+// Request values are never quoted in messages: they may be secrets.
+absl::Status ValidateHeaders(const HttpRequest& request) {
+  for (size_t i = 0; i < request.headers.size(); ++i) {
+    const HttpHeader& header = request.headers[i];
+    if (header.name.empty() ||
+        !std::all_of(header.name.begin(), header.name.end(), IsTokenChar)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("request header #", i, " has an invalid name"));
+    }
+    if (header.value.find_first_of("\r\n\0", 0, 3) != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "request header ", header.name, " contains CR, LF or NUL"));
+    }
+    // Message framing belongs to the transport: a caller's Content-Length
+    // that disagrees with the body would let the body smuggle a second
+    // request onto a kept-alive connection.
+    if (absl::EqualsIgnoreCase(header.name, "Transfer-Encoding") ||
+        absl::EqualsIgnoreCase(header.name, "Expect")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "request header ", header.name, " is set by the transport"));
+    }
+    if (absl::EqualsIgnoreCase(header.name, "Content-Length") &&
+        header.value != absl::StrCat(request.body.size())) {
+      return absl::InvalidArgumentError(
+          "request header Content-Length does not match the body size");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRequest(const HttpRequest& request) {
+  if (!IsAllowedMethod(request.method)) {
+    return absl::InvalidArgumentError(
+        "unsupported HTTP method (GET, POST, PUT, PATCH, DELETE, HEAD)");
+  }
+  if (request.method == "HEAD" && !request.body.empty()) {
+    return absl::InvalidArgumentError("HEAD request with a body");
+  }
+  // curl would guess a scheme for "host/path"; the URL itself is not quoted
+  // since its query may carry credentials.
+  if (!absl::StartsWithIgnoreCase(request.url, "http://") &&
+      !absl::StartsWithIgnoreCase(request.url, "https://")) {
+    return absl::InvalidArgumentError(
+        "request URL is not an absolute http:// or https:// URL");
+  }
+  return ValidateHeaders(request);
+}
+
+// POST, PUT and PATCH always carry a body, if empty then with
+// Content-Length: 0; GET and DELETE only when given one.
+bool SendsBody(const HttpRequest& request) {
+  return !request.body.empty() || request.method == "POST" ||
+         request.method == "PUT" || request.method == "PATCH";
+}
+
+absl::StatusOr<SlistPtr> BuildHeaderList(const HttpRequest& request) {
+  std::vector<std::string> lines;
+  lines.reserve(request.headers.size() + 3);
+  for (const HttpHeader& header : request.headers) {
+    // "Name:" would tell curl to drop the header; "Name;" sends it empty.
+    lines.push_back(header.value.empty()
+                        ? absl::StrCat(header.name, ";")
+                        : absl::StrCat(header.name, ": ", header.value));
+  }
+  // Keep curl from adding headers of its own: they are not covered by the
+  // caller's signature, and Expect costs a round trip.
+  lines.push_back("Expect:");
+  if (!FindHeader(request.headers, "Accept")) lines.push_back("Accept:");
+  if (SendsBody(request) && !FindHeader(request.headers, "Content-Type")) {
+    lines.push_back("Content-Type:");
+  }
+  SlistPtr list;
+  for (const std::string& line : lines) {
+    curl_slist* head = curl_slist_append(list.get(), line.c_str());
+    if (head == nullptr) {
+      return absl::ResourceExhaustedError("curl_slist_append failed");
+    }
+    (void)list.release();
+    list.reset(head);
+  }
+  return list;
+}
+
+// What the curl callbacks write into; lives in the Transfer.
+struct ResponseSink {
+  HttpResponse response;
+  size_t max_body = 0;
+  bool body_limit_exceeded = false;
+};
+
+size_t OnHeaderLine(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<ResponseSink*>(user);
+  const size_t bytes = size * count;
+  absl::string_view line(data, bytes);
+  std::vector<HttpHeader>& headers = sink->response.headers;
+  // A status line starts a response; only the final one's headers count
+  // (a 1xx interim response comes first).
+  if (absl::StartsWith(line, "HTTP/")) {
+    headers.clear();
+    return bytes;
+  }
+  line = absl::StripTrailingAsciiWhitespace(line);
+  if (line.empty()) return bytes;
+  if ((line.front() == ' ' || line.front() == '\t') && !headers.empty()) {
+    // Obsolete line folding (RFC 9112 5.2): continues the previous value.
+    absl::StrAppend(&headers.back().value, " ",
+                    absl::StripLeadingAsciiWhitespace(line));
+    return bytes;
+  }
+  const size_t colon = line.find(':');
+  if (colon == absl::string_view::npos) return bytes;
+  headers.push_back(HttpHeader{
+      std::string(line.substr(0, colon)),
+      std::string(absl::StripLeadingAsciiWhitespace(line.substr(colon + 1)))});
+  return bytes;
+}
+
+size_t OnBodyBytes(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<ResponseSink*>(user);
+  const size_t bytes = size * count;
+  std::string& body = sink->response.body;
+  if (bytes > sink->max_body - body.size()) {
+    sink->body_limit_exceeded = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  body.append(data, bytes);
+  return bytes;
+}
+
+}  // namespace
+
+struct CurlMultiClient::Transfer {
+  Transfer(HttpRequest r, HttpCallback cb)
+      : request(std::move(r)), on_done(std::move(cb)) {
+    sink.max_body = request.max_response_bytes;
+  }
+
+  // Declared before `easy`, which points into them, so they outlive it.
+  HttpRequest request;
+  HttpCallback on_done;
+  ResponseSink sink;
+  SlistPtr header_list;
+  char error[CURL_ERROR_SIZE] = {};
+  CURLcode result = CURLE_OK;
+  // The connect timeout, not the deadline, was the nearer limit.
+  bool connect_timeout_first = false;
+  EasyPtr easy;
+};
+
+// Everything curl; after Create only the I/O thread touches it (Send and the
+// destructor only call the thread-safe curl_multi_wakeup). Destroyed in
+// reverse order: transfers, idle handles, the multi handle, then the share
+// they all use.
+struct CurlMultiClient::IoState {
+  SharePtr share;
+  MultiPtr multi;
+  std::vector<EasyPtr> idle;
+  std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
+};
+
+struct CurlMultiClient::Completion {
+  HttpCallback on_done;
+  absl::StatusOr<HttpResponse> result;
+};
+
+absl::StatusOr<std::unique_ptr<CurlMultiClient>> CurlMultiClient::Create(
+    Options options, const Clock* clock) {
+  if (clock == nullptr) return absl::InvalidArgumentError("clock is null");
+  if (options.connect_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("connect_timeout must be positive");
+  }
+  if (options.max_connections < 0 || options.max_host_connections < 0) {
+    return absl::InvalidArgumentError("connection limits must not be negative");
+  }
+  SIGNET_RETURN_IF_ERROR(InitCurlOnce());
+  const curl_version_info_data* version = curl_version_info(CURLVERSION_NOW);
+  if (version == nullptr || version->version_num < kMinCurlVersion) {
+    return absl::FailedPreconditionError("libcurl 7.85 or newer is required");
+  }
+
+  auto io = std::make_unique<IoState>();
+  io->share.reset(curl_share_init());
+  if (io->share == nullptr) {
+    return absl::ResourceExhaustedError("curl_share_init failed");
+  }
+  // Only the I/O thread uses the share, so it needs no lock callbacks.
+  SIGNET_RETURN_IF_ERROR(
+      CurlShareCodeToStatus(curl_share_setopt(io->share.get(), CURLSHOPT_SHARE,
+                                              CURL_LOCK_DATA_SSL_SESSION),
+                            "curl_share_setopt(CURL_LOCK_DATA_SSL_SESSION)"));
+  SIGNET_RETURN_IF_ERROR(CurlShareCodeToStatus(
+      curl_share_setopt(io->share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS),
+      "curl_share_setopt(CURL_LOCK_DATA_DNS)"));
+
+  io->multi.reset(curl_multi_init());
+  if (io->multi == nullptr) {
+    return absl::ResourceExhaustedError("curl_multi_init failed");
+  }
+  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
+      curl_multi_setopt(io->multi.get(), CURLMOPT_MAXCONNECTS,
+                        options.max_connections),
+      "curl_multi_setopt(CURLMOPT_MAXCONNECTS)"));
+  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
+      curl_multi_setopt(io->multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
+                        options.max_host_connections),
+      "curl_multi_setopt(CURLMOPT_MAX_HOST_CONNECTIONS)"));
+
+  return std::unique_ptr<CurlMultiClient>(
+      new CurlMultiClient(std::move(options), clock, std::move(io)));
+}
+
+CurlMultiClient::CurlMultiClient(Options options, const Clock* clock,
+                                 std::unique_ptr<IoState> io)
+    : options_(std::move(options)), clock_(clock), io_(std::move(io)) {
+  thread_ = std::thread([this] { Run(); });
+  // Only a debugging aid (top, gdb); failure is harmless.
+  (void)pthread_setname_np(thread_.native_handle(), "signet-http");
+}
+
+CurlMultiClient::~CurlMultiClient() {
+  {
+    absl::MutexLock lock(&mu_);
+    shutting_down_ = true;
+    // Should the wakeup fail, the loop still sees the flag within
+    // kPollTimeoutMs.
+    (void)curl_multi_wakeup(io_->multi.get());
+  }
+  thread_.join();
+}
+
+void CurlMultiClient::Send(HttpRequest request, HttpCallback on_done) {
+  if (absl::Status invalid = ValidateRequest(request); !invalid.ok()) {
+    std::move(on_done)(std::move(invalid));
+    return;
+  }
+  if (request.deadline <= clock_->Now()) {
+    std::move(on_done)(absl::DeadlineExceededError(
+        "deadline passed before the request was sent"));
+    return;
+  }
+  auto transfer =
+      std::make_unique<Transfer>(std::move(request), std::move(on_done));
+  {
+    absl::MutexLock lock(&mu_);
+    if (!shutting_down_) {
+      in_flight_.fetch_add(1);
+      queue_.push_back(std::move(transfer));
+      // One wakeup per batch: the loop drains the whole queue after each
+      // poll. Under the lock so the multi handle cannot be gone yet; a
+      // failed wakeup only delays the request until the poll timeout.
+      if (queue_.size() == 1) (void)curl_multi_wakeup(io_->multi.get());
+      return;
+    }
+  }
+  std::move(transfer->on_done)(absl::UnavailableError(kShuttingDown));
+}
+
+void CurlMultiClient::Run() {
+  CURLM* multi = io_->multi.get();
+  std::vector<Completion> done;
+  while (true) {
+    int ready = 0;
+    const absl::Status polled = CurlMultiCodeToStatus(
+        curl_multi_poll(multi, nullptr, 0, kPollTimeoutMs, &ready),
+        "curl_multi_poll");
+    std::vector<std::unique_ptr<Transfer>> incoming;
+    bool stop = false;
+    {
+      absl::MutexLock lock(&mu_);
+      incoming.swap(queue_);
+      stop = shutting_down_;
+    }
+    if (stop || !polled.ok()) {
+      Shutdown(stop ? absl::UnavailableError(kShuttingDown)
+                    : absl::UnavailableError(absl::StrCat(
+                          "http client I/O loop failed: ", polled.message())),
+               std::move(incoming));
+      return;
+    }
+    for (std::unique_ptr<Transfer>& transfer : incoming) {
+      Start(std::move(transfer), &done);
+    }
+    int running = 0;
+    const absl::Status performed = CurlMultiCodeToStatus(
+        curl_multi_perform(multi, &running), "curl_multi_perform");
+    if (performed.ok()) CollectFinished(&done);
+    Complete(&done);
+    if (!performed.ok()) {
+      Shutdown(absl::UnavailableError(absl::StrCat(
+                   "http client I/O loop failed: ", performed.message())),
+               {});
+      return;
+    }
+  }
+}
+
+void CurlMultiClient::Start(std::unique_ptr<Transfer> transfer,
+                            std::vector<Completion>* done) {
+  absl::Status status = Configure(*transfer);
+  if (status.ok()) {
+    status = CurlMultiCodeToStatus(
+        curl_multi_add_handle(io_->multi.get(), transfer->easy.get()),
+        "curl_multi_add_handle");
+  }
+  if (!status.ok()) {
+    done->push_back(Completion{std::move(transfer->on_done), status});
+    Recycle(std::move(transfer));
+    return;
+  }
+  CURL* easy = transfer->easy.get();
+  io_->active.emplace(easy, std::move(transfer));
+}
+
+absl::Status CurlMultiClient::Configure(Transfer& transfer) {
+  const HttpRequest& request = transfer.request;
+  const absl::Time now = clock_->Now();
+  if (request.deadline <= now) {
+    return absl::DeadlineExceededError(
+        "deadline passed before the request was sent");
+  }
+  const absl::Duration remaining = request.deadline - now;
+  transfer.connect_timeout_first = options_.connect_timeout < remaining;
+
+  SIGNET_ASSIGN_OR_RETURN(transfer.header_list, BuildHeaderList(request));
+  if (!io_->idle.empty()) {
+    transfer.easy = std::move(io_->idle.back());
+    io_->idle.pop_back();
+  } else {
+    transfer.easy.reset(curl_easy_init());
+    if (transfer.easy == nullptr) {
+      return absl::ResourceExhaustedError("curl_easy_init failed");
+    }
+  }
+  CURL* easy = transfer.easy.get();
+
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_SHARE, io_->share.get()));
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_NOSIGNAL, 1L));
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_ERRORBUFFER, transfer.error));
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_URL, request.url.c_str()));
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_FOLLOWLOCATION, 0L));
+  // A proxy's CONNECT reply is not the upstream's answer.
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L));
+  if (request.deadline != absl::InfiniteFuture()) {
+    SIGNET_RETURN_IF_ERROR(
+        SetOption(easy, CURLOPT_TIMEOUT_MS, ToCurlMillis(remaining)));
+  }
+  SIGNET_RETURN_IF_ERROR(
+      SetOption(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                ToCurlMillis(std::min(options_.connect_timeout, remaining))));
+
+  SIGNET_RETURN_IF_ERROR(
+      SetOption(easy, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L));
+  SIGNET_RETURN_IF_ERROR(
+      SetOption(easy, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L));
+  if (!options_.ca_bundle_path.empty()) {
+    SIGNET_RETURN_IF_ERROR(
+        SetOption(easy, CURLOPT_CAINFO, options_.ca_bundle_path.c_str()));
+  }
+
+  if (request.method == "HEAD") {
+    SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_NOBODY, 1L));
+  } else if (SendsBody(request)) {
+    SIGNET_RETURN_IF_ERROR(
+        SetOption(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                  static_cast<curl_off_t>(request.body.size())));
+    SIGNET_RETURN_IF_ERROR(
+        SetOption(easy, CURLOPT_POSTFIELDS, request.body.data()));
+  } else {
+    SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_HTTPGET, 1L));
+  }
+  if (request.method != "GET" && request.method != "HEAD" &&
+      request.method != "POST") {
+    SIGNET_RETURN_IF_ERROR(
+        SetOption(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str()));
+  } else if (request.method == "GET" && SendsBody(request)) {
+    SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_CUSTOMREQUEST, "GET"));
+  }
+  SIGNET_RETURN_IF_ERROR(
+      SetOption(easy, CURLOPT_HTTPHEADER, transfer.header_list.get()));
+
+  curl_write_callback on_header = &OnHeaderLine;
+  curl_write_callback on_body = &OnBodyBytes;
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_HEADERFUNCTION, on_header));
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_HEADERDATA, &transfer.sink));
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_WRITEFUNCTION, on_body));
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_WRITEDATA, &transfer.sink));
+  return absl::OkStatus();
+}
+
+void CurlMultiClient::CollectFinished(std::vector<Completion>* done) {
+  CURLM* multi = io_->multi.get();
+  int left = 0;
+  while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
+    if (message->msg != CURLMSG_DONE) continue;
+    // `message` dies with curl_multi_remove_handle; copy what is needed.
+    CURL* easy = message->easy_handle;
+    const CURLcode result = message->data.result;
+    auto it = io_->active.find(easy);
+    if (it == io_->active.end()) continue;
+    std::unique_ptr<Transfer> transfer = std::move(it->second);
+    io_->active.erase(it);
+    transfer->result = result;
+    long connects = 0;  // NOLINT(runtime/int): curl's type
+    if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK &&
+        connects > 0) {
+      connections_opened_.fetch_add(static_cast<uint64_t>(connects));
+    }
+    absl::StatusOr<HttpResponse> response = Finish(*transfer);
+    if (curl_multi_remove_handle(multi, easy) != CURLM_OK) {
+      transfer->easy.reset();  // not reusable; cleanup detaches it
+    }
+    done->push_back(
+        Completion{std::move(transfer->on_done), std::move(response)});
+    Recycle(std::move(transfer));
+  }
+}
+
+absl::StatusOr<HttpResponse> CurlMultiClient::Finish(Transfer& transfer) {
+  if (transfer.result == CURLE_OK) {
+    long status = 0;  // NOLINT(runtime/int): curl's type
+    SIGNET_RETURN_IF_ERROR(CurlCodeToStatus(
+        curl_easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE, &status),
+        "curl_easy_getinfo(CURLINFO_RESPONSE_CODE)"));
+    transfer.sink.response.status = static_cast<int>(status);
+    return std::move(transfer.sink.response);
+  }
+  if (transfer.sink.body_limit_exceeded) {
+    return CurlCodeToStatus(
+        CURLE_FILESIZE_EXCEEDED,
+        absl::StrCat("response body exceeds max_response_bytes (",
+                     transfer.request.max_response_bytes, ")"));
+  }
+  CURLcode code = transfer.result;
+  absl::string_view where = "http transfer";
+  // Send admitted only http(s) URLs, so once the upstream was reached an
+  // unsupported protocol is its reply (HTTP/0.9, unknown version).
+  const char* peer = nullptr;
+  if (code == CURLE_UNSUPPORTED_PROTOCOL &&
+      curl_easy_getinfo(transfer.easy.get(), CURLINFO_PRIMARY_IP, &peer) ==
+          CURLE_OK &&
+      peer != nullptr && peer[0] != '\0') {
+    code = CURLE_WEIRD_SERVER_REPLY;
+    where = "malformed reply from upstream";
+  }
+  // curl reports both timeouts alike; an upstream that cannot be reached
+  // before the connect timeout is unavailable, the caller's deadline has
+  // not passed.
+  if (code == CURLE_OPERATION_TIMEDOUT && transfer.connect_timeout_first &&
+      clock_->Now() < transfer.request.deadline) {
+    code = CURLE_COULDNT_CONNECT;
+    where = "connect timed out";
+  }
+  const absl::Status status = CurlCodeToStatus(code, where);
+  if (transfer.error[0] == '\0') return status;
+  // curl's detail names host and port, never headers or bodies.
+  return absl::Status(
+      status.code(), absl::StrCat(status.message(), " [", transfer.error, "]"));
+}
+
+void CurlMultiClient::Recycle(std::unique_ptr<Transfer> transfer) {
+  if (transfer->easy == nullptr) return;
+  const size_t max_idle =
+      static_cast<size_t>(std::max(options_.max_connections, 1L));
+  if (io_->idle.size() >= max_idle) return;
+  // Reset keeps the handle's share; connections live in the multi handle.
+  curl_easy_reset(transfer->easy.get());
+  io_->idle.push_back(std::move(transfer->easy));
+}
+
+void CurlMultiClient::Shutdown(
+    const absl::Status& why, std::vector<std::unique_ptr<Transfer>> unstarted) {
+  {
+    absl::MutexLock lock(&mu_);
+    shutting_down_ = true;
+    for (std::unique_ptr<Transfer>& transfer : queue_) {
+      unstarted.push_back(std::move(transfer));
+    }
+    queue_.clear();
+  }
+  std::vector<Completion> done;
+  for (std::unique_ptr<Transfer>& transfer : unstarted) {
+    done.push_back(Completion{std::move(transfer->on_done), why});
+  }
+  for (auto& [easy, transfer] : io_->active) {
+    // The handle is cleaned up below, which detaches it in any case.
+    (void)curl_multi_remove_handle(io_->multi.get(), easy);
+    done.push_back(Completion{std::move(transfer->on_done), why});
+  }
+  io_->active.clear();
+  Complete(&done);
+}
+
+void CurlMultiClient::Complete(std::vector<Completion>* done) {
+  for (Completion& completion : *done) {
+    in_flight_.fetch_sub(1);
+    std::move(completion.on_done)(std::move(completion.result));
+  }
+  done->clear();
+}
+
+}  // namespace signet
