@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "config/config_loader.h"
+#include "http/request_validation.h"
 #include "secrets/secret_reader.h"
 
 namespace signet {
@@ -105,6 +106,8 @@ absl::StatusOr<OpenApiSettings> ResolveOpenApi(
         path, ".refresh_before: must be shorter than max_ttl (",
         absl::FormatDuration(settings.max_ttl), ")"));
   }
+  settings.token_invalid_codes.assign(profile.token_invalid_codes().begin(),
+                                      profile.token_invalid_codes().end());
   if (!profile.app_id_field().empty()) {
     settings.app_id_field = profile.app_id_field();
   }
@@ -156,6 +159,12 @@ absl::StatusOr<LicenseSettings> ResolveLicense(
   }
   SIGNET_ASSIGN_OR_RETURN(settings.secret,
                           ResolveSecret(profile.secret(), path + ".secret"));
+  std::vector<HttpHeader> headers;
+  for (const auto& [name, value] : profile.headers()) {
+    headers.push_back({name, value});
+  }
+  SIGNET_RETURN_IF_ERROR(AtPath(
+      path, ValidateCallerHeaders(headers, kApsdaiSignedHeaders)));
   settings.headers.insert(profile.headers().begin(), profile.headers().end());
   settings.body.insert(profile.body().begin(), profile.body().end());
   return settings;

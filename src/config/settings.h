@@ -2,9 +2,12 @@
 #define SIGNET_CONFIG_SETTINGS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "http/base_url.h"
 #include "secrets/secret.h"
@@ -26,6 +29,8 @@ struct OpenApiSettings {
   absl::Duration refresh_before = absl::Minutes(5);
   absl::Duration token_timeout = absl::Seconds(10);
   std::string app_id_field = "app_id";
+  // Body codes meaning "token no longer valid", besides HTTP 401.
+  std::vector<int64_t> token_invalid_codes;
 };
 
 struct InnoPaasSettings {
@@ -36,6 +41,11 @@ struct InnoPaasSettings {
 };
 
 enum class LicenseVerification { kSignature, kPassword };
+
+// The headers seed 003 prescribes and ApsdaiSigner sets; a profile's custom
+// headers may not replace them.
+inline constexpr absl::string_view kApsdaiSignedHeaders[] = {
+    "Content-Type", "User-Agent", "X-Apsdai-Timestamp", "X-Apsdai-Token"};
 
 struct LicenseSettings {
   std::string name;

@@ -1,0 +1,52 @@
+#ifndef SIGNET_HTTP_REQUEST_VALIDATION_H_
+#define SIGNET_HTTP_REQUEST_VALIDATION_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "http/http_types.h"
+
+namespace signet {
+
+// Checks on what a caller asks signet to forward. They run before anything
+// is signed or sent; a failure is INVALID_ARGUMENT naming the offending
+// part (never a header's value, which may be a credential).
+
+// GET, POST, PUT, PATCH, DELETE or HEAD, in any case; returns it uppercased.
+absl::StatusOr<std::string> NormalizeForwardMethod(absl::string_view method);
+
+// A path under the profile's base URL and nothing else: it starts with '/',
+// is not scheme-relative ("//host"), holds only RFC 3986 path characters
+// (no '?', '#', '\', space, control or non-ASCII byte), has well-formed
+// %XX escapes, and no segment is "." or ".." -- also when percent-encoded
+// (once or repeatedly), in any case, or followed by ";params" -- nor hides
+// a '/', '\', NUL or control character behind an escape.
+absl::Status ValidateForwardPath(absl::string_view path);
+
+// Header names are RFC 9110 tokens; values hold no CR, LF, NUL or other
+// control character but tab. Hop-by-hop and framing headers (Host,
+// Connection, Content-Length, Transfer-Encoding, TE, Trailer, Upgrade,
+// Keep-Alive, Expect, Proxy-*) and the names in `reserved` (the headers the
+// profile's signer sets) are refused. At most `max_headers` headers of at
+// most `max_header_bytes` (name + value) each.
+struct HeaderLimits {
+  size_t max_headers = 64;
+  size_t max_header_bytes = 8 * 1024;
+};
+absl::Status ValidateCallerHeaders(const std::vector<HttpHeader>& headers,
+                                   absl::Span<const absl::string_view> reserved,
+                                   const HeaderLimits& limits = {});
+
+// Keys are non-empty; no key or value holds CR, LF, NUL or another control
+// character. (Values are percent-encoded when the URL is built.) Errors
+// begin with `what` ("query", or "fields" for license fields).
+absl::Status ValidateQuery(const std::map<std::string, std::string>& query,
+                           absl::string_view what = "query");
+
+}  // namespace signet
+
+#endif  // SIGNET_HTTP_REQUEST_VALIDATION_H_
