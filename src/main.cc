@@ -1,1 +1,217 @@
-int main() { return 0; }
+// signet: the gRPC sidecar that signs outbound API calls for its pod.
+//
+//   signet --config FILE          serve
+//   signet --check-config FILE    validate FILE (secrets included) and exit
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "config/config_resolver.h"
+#include "http/curl_multi_client.h"
+#include "log/log.h"
+#include "server/gateway_server.h"
+
+#ifndef SIGNET_VERSION
+#define SIGNET_VERSION "dev"
+#endif
+
+namespace signet {
+namespace {
+
+constexpr char kUsage[] =
+    R"(signet: a gRPC sidecar that signs outbound API calls for its pod.
+
+Usage:
+  signet --config FILE [--log-level LEVEL] [--shutdown-grace DURATION]
+  signet --check-config FILE
+  signet --help | --version
+
+Options:
+  --config FILE             YAML or JSON configuration to serve with.
+  --check-config FILE       Validate FILE (syntax, schema, URLs, durations,
+                            time zones, secrets readable) and exit: 0 if
+                            valid, 1 with the problem on stderr otherwise.
+  --log-level LEVEL         debug, info (default), warning or error.
+  --shutdown-grace DURATION How long SIGTERM/SIGINT wait for calls in
+                            flight (default 20s).
+  --help                    Show this help.
+  --version                 Print the version.
+
+Logs are JSON lines on stderr. See README.md for the configuration reference.
+)";
+
+struct Flags {
+  std::string config;
+  std::string check_config;
+  std::string log_level = "info";
+  std::string shutdown_grace = "20s";
+  bool help = false;
+  bool version = false;
+};
+
+// Parses "--name VALUE" and "--name=VALUE". absl flags cannot spell the
+// dashed names users expect (--check-config), so this is done by hand.
+std::optional<Flags> ParseFlags(int argc, char** argv, std::string* error) {
+  Flags flags;
+  struct ValueFlag {
+    const char* name;
+    std::string* target;
+  };
+  const ValueFlag value_flags[] = {{"--config", &flags.config},
+                                   {"--check-config", &flags.check_config},
+                                   {"--log-level", &flags.log_level},
+                                   {"--shutdown-grace", &flags.shutdown_grace}};
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      flags.help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      flags.version = true;
+      continue;
+    }
+    bool matched = false;
+    for (const ValueFlag& flag : value_flags) {
+      if (arg == flag.name) {
+        if (i + 1 >= argc) {
+          *error = absl::StrCat(flag.name, " needs a value");
+          return std::nullopt;
+        }
+        *flag.target = argv[++i];
+        matched = true;
+        break;
+      }
+      if (absl::StartsWith(arg, absl::StrCat(flag.name, "="))) {
+        *flag.target = arg.substr(std::strlen(flag.name) + 1);
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) {
+      *error = absl::StrCat("unknown argument \"", arg, "\"");
+      return std::nullopt;
+    }
+  }
+  return flags;
+}
+
+int CheckConfig(const std::string& path) {
+  absl::StatusOr<GatewaySettings> settings = LoadSettings(path);
+  if (!settings.ok()) {
+    std::fprintf(stderr, "signet: invalid config: %s\n",
+                 std::string(settings.status().message()).c_str());
+    return 1;
+  }
+  std::printf(
+      "signet: %s is valid: %zu openapi, %zu innopaas, %zu licenses "
+      "profile(s); listen %s\n",
+      path.c_str(), settings->openapi.size(), settings->innopaas.size(),
+      settings->licenses.size(), settings->listen.c_str());
+  return 0;
+}
+
+int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
+  absl::StatusOr<GatewaySettings> settings = LoadSettings(config_path);
+  if (!settings.ok()) {
+    LogError("invalid config",
+             {{"error", std::string(settings.status().message())}});
+    return 1;
+  }
+
+  // Signals are taken by sigwait() on this thread; every thread created
+  // from here on inherits the mask, so none of them is interrupted.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  CurlMultiClient::Options http_options;
+  http_options.connect_timeout = settings->connect_timeout;
+  absl::StatusOr<std::unique_ptr<CurlMultiClient>> http =
+      CurlMultiClient::Create(http_options, SystemClock::Get());
+  if (!http.ok()) {
+    LogError("cannot start the HTTP client",
+             {{"error", std::string(http.status().message())}});
+    return 1;
+  }
+  const size_t profile_count = settings->openapi.size() +
+                               settings->innopaas.size() +
+                               settings->licenses.size();
+  absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(
+      *std::move(settings), http->get(), SystemClock::Get());
+  if (!server.ok()) {
+    LogError("cannot start the gRPC server",
+             {{"error", std::string(server.status().message())}});
+    return 1;
+  }
+  LogInfo("serving", {{"address", (*server)->address()},
+                      {"profiles", static_cast<int64_t>(profile_count)},
+                      {"version", SIGNET_VERSION}});
+
+  int signo = 0;
+  sigwait(&stop_signals, &signo);
+  LogInfo("shutting down", {{"signal", strsignal(signo)},
+                            {"grace", absl::FormatDuration(shutdown_grace)}});
+  (*server)->Shutdown(shutdown_grace);
+  server->reset();
+  http->reset();
+  LogInfo("stopped");
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  // A peer closing a socket must not kill the process; libcurl is told the
+  // same with CURLOPT_NOSIGNAL.
+  signal(SIGPIPE, SIG_IGN);
+  std::string error;
+  std::optional<Flags> flags = ParseFlags(argc, argv, &error);
+  if (!flags.has_value()) {
+    std::fprintf(stderr, "signet: %s\nTry 'signet --help'.\n", error.c_str());
+    return 2;
+  }
+  if (flags->help) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (flags->version) {
+    std::printf("signet %s\n", SIGNET_VERSION);
+    return 0;
+  }
+  LogLevel level;
+  if (!ParseLogLevel(flags->log_level, &level)) {
+    std::fprintf(stderr, "signet: --log-level must be debug, info, warning or "
+                         "error\n");
+    return 2;
+  }
+  SetMinLogLevel(level);
+  absl::Duration grace;
+  if (!absl::ParseDuration(flags->shutdown_grace, &grace) ||
+      grace < absl::ZeroDuration()) {
+    std::fprintf(stderr, "signet: --shutdown-grace must be a duration such as "
+                         "20s\n");
+    return 2;
+  }
+  if (!flags->check_config.empty()) return CheckConfig(flags->check_config);
+  if (flags->config.empty()) {
+    std::fprintf(stderr,
+                 "signet: --config FILE is required\nTry 'signet --help'.\n");
+    return 2;
+  }
+  return Serve(flags->config, grace);
+}
+
+}  // namespace
+}  // namespace signet
+
+int main(int argc, char** argv) { return signet::Main(argc, argv); }

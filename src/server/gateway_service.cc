@@ -1,0 +1,258 @@
+#include "server/gateway_service.h"
+
+#include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "forward/forward_request.h"
+#include "http/request_validation.h"
+#include "licenses/license_call.h"
+#include "server/grpc_status.h"
+#include "tokens/expire_time.h"
+#include "tokens/openapi_token_request.h"
+
+namespace signet {
+namespace {
+
+void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
+  const absl::Duration since_epoch = time - absl::UnixEpoch();
+  const int64_t seconds = absl::ToInt64Seconds(since_epoch);
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(since_epoch - absl::Seconds(seconds))));
+}
+
+// HTTP 401, or a JSON body whose "code" the profile lists as "token no
+// longer valid".
+bool IsTokenRejection(const HttpResponse& answer,
+                      const std::vector<int64_t>& token_invalid_codes) {
+  if (answer.status == 401) return true;
+  if (token_invalid_codes.empty()) return false;
+  const nlohmann::json body = nlohmann::json::parse(
+      answer.body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object()) return false;
+  const auto code = body.find("code");
+  if (code == body.end() || !code->is_number_integer()) return false;
+  return std::find(token_invalid_codes.begin(), token_invalid_codes.end(),
+                   code->get<int64_t>()) != token_invalid_codes.end();
+}
+
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                    const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace
+
+absl::Time GatewayService::CallDeadline(
+    const grpc::CallbackServerContext& context) const {
+  const auto deadline = context.deadline();
+  const absl::Time fallback =
+      clock_.Now() + profiles_.settings().default_deadline;
+  if (deadline == std::chrono::system_clock::time_point::max()) {
+    return fallback;
+  }
+  return std::min(absl::FromChrono(deadline), fallback);
+}
+
+grpc::ServerUnaryReactor* GatewayService::GetToken(
+    grpc::CallbackServerContext* context, const v1::GetTokenRequest* request,
+    v1::GetTokenResponse* response) {
+  absl::StatusOr<OpenApiProfileRuntime*> profile =
+      profiles_.FindOpenApi(request->profile());
+  if (!profile.ok()) return FinishNow(context, profile.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const std::string& app_id = (*profile)->settings->app_id;
+  auto on_token = [reactor, response, &app_id](
+                      absl::StatusOr<TokenCache::Result> result) {
+    if (!result.ok()) {
+      reactor->Finish(ToGrpcStatus(result.status()));
+      return;
+    }
+    response->set_token(std::string(result->token.value.Reveal()));
+    SetTimestamp(result->token.expires_at, response->mutable_expire_time());
+    response->set_app_id(app_id);
+    response->set_from_cache(result->from_cache);
+    reactor->Finish(grpc::Status::OK);
+  };
+  if (request->force_refresh()) {
+    (*profile)->cache->ForceRefresh(std::move(on_token));
+  } else {
+    (*profile)->cache->Get(std::move(on_token));
+  }
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* GatewayService::Verify(
+    grpc::CallbackServerContext* context, const v1::VerifyRequest* request,
+    v1::VerifyResponse* response) {
+  absl::StatusOr<OpenApiProfileRuntime*> profile =
+      profiles_.FindOpenApi(request->profile());
+  if (!profile.ok()) return FinishNow(context, profile.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const absl::Time deadline = CallDeadline(*context);
+  OpenApiProfileRuntime& runtime = **profile;
+  if (!request->token().empty()) {
+    VerifyToken(runtime, request->token(), deadline, response, reactor);
+    return reactor;
+  }
+  // An empty token means "the profile's current token".
+  runtime.cache->Get([this, &runtime, deadline, response, reactor](
+                         absl::StatusOr<TokenCache::Result> result) {
+    if (!result.ok()) {
+      reactor->Finish(ToGrpcStatus(result.status()));
+      return;
+    }
+    VerifyToken(runtime, std::string(result->token.value.Reveal()), deadline,
+                response, reactor);
+  });
+  return reactor;
+}
+
+void GatewayService::VerifyToken(const OpenApiProfileRuntime& profile,
+                                 std::string token, absl::Time deadline,
+                                 v1::VerifyResponse* response,
+                                 grpc::ServerUnaryReactor* reactor) {
+  const OpenApiSettings& settings = *profile.settings;
+  HttpRequest request = BuildVerifyRequest(settings, token, deadline);
+  OPENSSL_cleanse(token.data(), token.size());
+  http_.Send(std::move(request), [&settings, response, reactor](
+                                     absl::StatusOr<HttpResponse> answer) {
+    if (!answer.ok()) {
+      reactor->Finish(ToGrpcStatus(absl::Status(
+          answer.status().code(),
+          absl::StrCat("verify request failed: ", answer.status().message()))));
+      return;
+    }
+    absl::StatusOr<VerifyAnswer> verdict = ParseVerifyAnswer(*answer);
+    if (!verdict.ok()) {
+      reactor->Finish(ToGrpcStatus(verdict.status()));
+      return;
+    }
+    response->set_valid(verdict->valid);
+    response->set_app_id(verdict->app_id);
+    response->set_result(verdict->result);
+    response->set_message(verdict->message);
+    if (!verdict->time.empty()) {
+      absl::StatusOr<absl::Time> time =
+          ParseExpireTime(verdict->time, settings.expire_time_zone);
+      if (time.ok()) SetTimestamp(*time, response->mutable_time());
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+}
+
+template <typename Request>
+grpc::ServerUnaryReactor* GatewayService::Forward(
+    grpc::CallbackServerContext* context, const Request& request,
+    const BaseUrl& base, Signer& signer, RejectionTest is_rejection,
+    v1::HttpResponse* response) {
+  ForwardInput input;
+  input.method = request.method();
+  input.path = request.path();
+  input.query.insert(request.query().begin(), request.query().end());
+  input.headers.reserve(request.headers_size());
+  for (const v1::Header& header : request.headers()) {
+    input.headers.push_back({header.name(), header.value()});
+  }
+  input.body = request.body();
+  absl::StatusOr<HttpRequest> outbound = BuildForwardRequest(
+      base, std::move(input), signer.ReservedHeaders(),
+      profiles_.settings().max_body_bytes, CallDeadline(*context));
+  if (!outbound.ok()) return FinishNow(context, outbound.status());
+
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  SendSigned(&signer, &http_, *std::move(outbound), std::move(is_rejection),
+             [response, reactor](absl::StatusOr<HttpResponse> answer) {
+               if (!answer.ok()) {
+                 reactor->Finish(ToGrpcStatus(answer.status()));
+                 return;
+               }
+               response->set_status(answer->status);
+               for (HttpHeader& header : answer->headers) {
+                 v1::Header* out = response->add_headers();
+                 out->set_name(std::move(header.name));
+                 out->set_value(std::move(header.value));
+               }
+               response->set_body(std::move(answer->body));
+               reactor->Finish(grpc::Status::OK);
+             });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* GatewayService::CallInnoPaaS(
+    grpc::CallbackServerContext* context,
+    const v1::CallInnoPaaSRequest* request, v1::HttpResponse* response) {
+  absl::StatusOr<InnoPaasProfileRuntime*> profile =
+      profiles_.FindInnoPaas(request->profile());
+  if (!profile.ok()) return FinishNow(context, profile.status());
+  return Forward(context, *request, (*profile)->settings->base_url,
+                 *(*profile)->signer, /*is_rejection=*/nullptr, response);
+}
+
+grpc::ServerUnaryReactor* GatewayService::CallOpenAPI(
+    grpc::CallbackServerContext* context, const v1::CallOpenAPIRequest* request,
+    v1::HttpResponse* response) {
+  absl::StatusOr<OpenApiProfileRuntime*> profile =
+      profiles_.FindOpenApi(request->profile());
+  if (!profile.ok()) return FinishNow(context, profile.status());
+  const OpenApiSettings& settings = *(*profile)->settings;
+  return Forward(context, *request, settings.base_url, *(*profile)->signer,
+                 [&settings](const HttpResponse& answer) {
+                   return IsTokenRejection(answer, settings.token_invalid_codes);
+                 },
+                 response);
+}
+
+grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
+    grpc::CallbackServerContext* context,
+    const v1::FetchLicensesRequest* request,
+    v1::FetchLicensesResponse* response) {
+  absl::StatusOr<LicenseProfileRuntime*> profile =
+      profiles_.FindLicense(request->profile());
+  if (!profile.ok()) return FinishNow(context, profile.status());
+  std::map<std::string, std::string> fields(request->fields().begin(),
+                                            request->fields().end());
+  if (absl::Status valid = ValidateQuery(fields, "fields"); !valid.ok()) {
+    return FinishNow(context, valid);
+  }
+  HttpRequest outbound = BuildLicenseRequest(*(*profile)->settings, fields,
+                                             CallDeadline(*context));
+  outbound.max_response_bytes = profiles_.settings().max_body_bytes;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  SendSigned((*profile)->signer.get(), &http_, std::move(outbound),
+             /*is_rejection=*/nullptr,
+             [response, reactor](absl::StatusOr<HttpResponse> answer) {
+               if (!answer.ok()) {
+                 reactor->Finish(ToGrpcStatus(absl::Status(
+                     answer.status().code(),
+                     absl::StrCat("license request failed: ",
+                                  answer.status().message()))));
+                 return;
+               }
+               absl::StatusOr<LicenseAnswer> licenses =
+                   ParseLicenseAnswer(*answer);
+               if (!licenses.ok()) {
+                 reactor->Finish(ToGrpcStatus(licenses.status()));
+                 return;
+               }
+               for (std::string& key : licenses->keys) {
+                 response->add_keys(std::move(key));
+               }
+               response->set_code(std::move(licenses->code));
+               response->set_message(std::move(licenses->message));
+               reactor->Finish(grpc::Status::OK);
+             });
+  return reactor;
+}
+
+}  // namespace signet

@@ -1,0 +1,72 @@
+#ifndef SIGNET_SERVER_GATEWAY_SERVICE_H_
+#define SIGNET_SERVER_GATEWAY_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include "common/clock.h"
+#include "forward/signed_sender.h"
+#include "http/http_client.h"
+#include "server/profile_registry.h"
+#include "signet/v1/gateway.grpc.pb.h"
+
+namespace signet {
+
+// The signet.v1.Gateway service. Handlers run on gRPC's callback threads,
+// validate, pick the profile, hand the work to the token cache or the HTTP
+// client, and return at once; the reactor is finished from the completion
+// (usually on the HTTP client's I/O thread). No handler ever blocks on the
+// network.
+class GatewayService final : public v1::Gateway::CallbackService {
+ public:
+  // All three must outlive the service.
+  GatewayService(ProfileRegistry* profiles, HttpClient* http,
+                 const Clock* clock)
+      : profiles_(*profiles), http_(*http), clock_(*clock) {}
+
+  grpc::ServerUnaryReactor* GetToken(grpc::CallbackServerContext* context,
+                                     const v1::GetTokenRequest* request,
+                                     v1::GetTokenResponse* response) override;
+
+  grpc::ServerUnaryReactor* Verify(grpc::CallbackServerContext* context,
+                                   const v1::VerifyRequest* request,
+                                   v1::VerifyResponse* response) override;
+
+  grpc::ServerUnaryReactor* CallInnoPaaS(
+      grpc::CallbackServerContext* context,
+      const v1::CallInnoPaaSRequest* request,
+      v1::HttpResponse* response) override;
+
+  grpc::ServerUnaryReactor* FetchLicenses(
+      grpc::CallbackServerContext* context,
+      const v1::FetchLicensesRequest* request,
+      v1::FetchLicensesResponse* response) override;
+
+  grpc::ServerUnaryReactor* CallOpenAPI(grpc::CallbackServerContext* context,
+                                        const v1::CallOpenAPIRequest* request,
+                                        v1::HttpResponse* response) override;
+
+ private:
+  // The caller's deadline, or now + default_deadline when it set none.
+  absl::Time CallDeadline(const grpc::CallbackServerContext& context) const;
+
+  // Sends the verify request for `token` and finishes the reactor.
+  void VerifyToken(const OpenApiProfileRuntime& profile, std::string token,
+                   absl::Time deadline, v1::VerifyResponse* response,
+                   grpc::ServerUnaryReactor* reactor);
+
+  // Validates, signs and sends a forwarded call; finishes the reactor with
+  // the upstream's answer as an HttpResponse.
+  template <typename Request>
+  grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
+                                    const Request& request, const BaseUrl& base,
+                                    Signer& signer, RejectionTest is_rejection,
+                                    v1::HttpResponse* response);
+
+  ProfileRegistry& profiles_;
+  HttpClient& http_;
+  const Clock& clock_;
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_SERVER_GATEWAY_SERVICE_H_

@@ -1,0 +1,65 @@
+#ifndef SIGNET_SERVER_PROFILE_REGISTRY_H_
+#define SIGNET_SERVER_PROFILE_REGISTRY_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/clock.h"
+#include "config/settings.h"
+#include "http/http_client.h"
+#include "signers/signer.h"
+#include "tokens/openapi_token_source.h"
+#include "tokens/token_cache.h"
+
+namespace signet {
+
+// An OpenAPI profile at run time: its settings, its token cache and the
+// signer that attaches the cached token to forwarded calls.
+struct OpenApiProfileRuntime {
+  const OpenApiSettings* settings;
+  std::unique_ptr<OpenApiTokenSource> source;
+  std::unique_ptr<TokenCache> cache;
+  std::unique_ptr<Signer> signer;
+};
+
+struct InnoPaasProfileRuntime {
+  const InnoPaasSettings* settings;
+  std::unique_ptr<Signer> signer;
+};
+
+struct LicenseProfileRuntime {
+  const LicenseSettings* settings;
+  std::unique_ptr<Signer> signer;
+};
+
+// Owns the settings and per-profile state and answers "which profile does
+// this call mean": an empty name means "default"; a name configured under
+// another kind is INVALID_ARGUMENT, a name configured nowhere NOT_FOUND.
+class ProfileRegistry {
+ public:
+  // `http` and `clock` must outlive the registry.
+  ProfileRegistry(GatewaySettings settings, HttpClient* http,
+                  const Clock* clock);
+
+  const GatewaySettings& settings() const { return settings_; }
+
+  absl::StatusOr<OpenApiProfileRuntime*> FindOpenApi(absl::string_view name);
+  absl::StatusOr<InnoPaasProfileRuntime*> FindInnoPaas(absl::string_view name);
+  absl::StatusOr<LicenseProfileRuntime*> FindLicense(absl::string_view name);
+
+ private:
+  // NOT_FOUND or INVALID_ARGUMENT for `name`, which `wanted` does not have.
+  absl::Status Missing(absl::string_view wanted, absl::string_view name) const;
+
+  const GatewaySettings settings_;
+  std::map<std::string, OpenApiProfileRuntime, std::less<>> openapi_;
+  std::map<std::string, InnoPaasProfileRuntime, std::less<>> innopaas_;
+  std::map<std::string, LicenseProfileRuntime, std::less<>> licenses_;
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_SERVER_PROFILE_REGISTRY_H_

@@ -1,0 +1,93 @@
+#include "integration/signet_process.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <regex>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+
+namespace signet::testing {
+
+absl::string_view SignetBinaryPath() { return SIGNET_BINARY_PATH; }
+
+std::string WriteTempFile(absl::string_view stem, absl::string_view content) {
+  static std::atomic<int> counter{0};
+  const std::string path =
+      absl::StrCat(::testing::TempDir(), "/signet-", getpid(), "-", counter++,
+                   "-", stem);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  return path;
+}
+
+std::string EmulatorConfig(int emulator_port) {
+  return absl::StrFormat(R"(
+listen: 127.0.0.1:0
+default_deadline: 10s
+connect_timeout: 2s
+openapi:
+  default:
+    base_url: http://127.0.0.1:%d
+    allow_insecure_http: true
+    app_id: app-123
+    app_secret: {env: SIGNET_TEST_OPENAPI_SECRET}
+    token_timeout: 5s
+innopaas:
+  default:
+    base_url: http://127.0.0.1:%d/innopaas
+    allow_insecure_http: true
+    app_key: {env: SIGNET_TEST_APP_KEY}
+    authorization: {env: SIGNET_TEST_AUTHORIZATION}
+licenses:
+  shop:
+    url: http://127.0.0.1:%d/licenses/keys
+    allow_insecure_http: true
+    secret: {env: SIGNET_TEST_LICENSE_SECRET}
+)",
+                         emulator_port, emulator_port, emulator_port);
+}
+
+absl::StatusOr<SignetProcess> StartSignet(
+    absl::string_view config_yaml,
+    std::vector<std::pair<std::string, std::string>> extra_env) {
+  SignetProcess signet;
+  signet.config_path = WriteTempFile("config.yaml", config_yaml);
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"SIGNET_TEST_OPENAPI_SECRET", kEmulatorOpenApiSecret},
+      {"SIGNET_TEST_APP_KEY", kEmulatorAppKey},
+      {"SIGNET_TEST_AUTHORIZATION", kEmulatorAuthorization},
+      {"SIGNET_TEST_LICENSE_SECRET", kEmulatorLicenseSecret}};
+  for (auto& [name, value] : extra_env) {
+    auto same = std::find_if(env.begin(), env.end(),
+                             [&name = name](const auto& e) { return e.first == name; });
+    if (same != env.end()) {
+      same->second = std::move(value);
+    } else {
+      env.emplace_back(name, std::move(value));
+    }
+  }
+  absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(
+      {std::string(SignetBinaryPath()), "--config", signet.config_path,
+       "--log-level", "debug"},
+      std::move(env));
+  if (!process.ok()) return process.status();
+  signet.process = *std::move(process);
+  absl::StatusOr<std::string> line =
+      signet.process->WaitForLine("\"msg\":\"serving\"", absl::Seconds(20));
+  if (!line.ok()) return line.status();
+  static const std::regex kAddress("\"address\":\"([^\"]+)\"");
+  std::smatch match;
+  if (!std::regex_search(*line, match, kAddress)) {
+    return absl::InternalError(absl::StrCat("no address in: ", *line));
+  }
+  signet.address = match[1];
+  return signet;
+}
+
+}  // namespace signet::testing

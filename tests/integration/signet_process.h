@@ -1,0 +1,48 @@
+#ifndef SIGNET_TESTS_INTEGRATION_SIGNET_PROCESS_H_
+#define SIGNET_TESTS_INTEGRATION_SIGNET_PROCESS_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "testing/child_process.h"
+
+namespace signet::testing {
+
+// The secrets the emulator accepts by default, as a test config names them.
+inline constexpr char kEmulatorOpenApiSecret[] = "emulator-openapi-secret";
+inline constexpr char kEmulatorAppKey[] = "emulator-app-key";
+inline constexpr char kEmulatorAuthorization[] = "emulator-authorization";
+inline constexpr char kEmulatorLicenseSecret[] = "emulator-license-secret";
+
+// A config with one profile of each kind pointed at the emulator on
+// `emulator_port`, listening on an ephemeral loopback port. Secrets come
+// from the environment that StartSignet sets.
+std::string EmulatorConfig(int emulator_port);
+
+// A running signet binary.
+struct SignetProcess {
+  std::unique_ptr<ChildProcess> process;
+  std::string address;  // "127.0.0.1:<port>"
+  std::string config_path;
+};
+
+// Writes `config_yaml` to a temp file and starts signet on it with the
+// emulator's secrets in its environment (plus `extra_env`); waits for the
+// "serving" log line and reads the bound address from it.
+absl::StatusOr<SignetProcess> StartSignet(
+    absl::string_view config_yaml,
+    std::vector<std::pair<std::string, std::string>> extra_env = {});
+
+// The signet binary built alongside the tests.
+absl::string_view SignetBinaryPath();
+
+// Writes `content` to a fresh file under the test temp dir; returns its path.
+std::string WriteTempFile(absl::string_view stem, absl::string_view content);
+
+}  // namespace signet::testing
+
+#endif  // SIGNET_TESTS_INTEGRATION_SIGNET_PROCESS_H_
