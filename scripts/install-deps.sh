@@ -8,6 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libcurl4-openssl-dev libssl-dev libabsl-dev
   libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev
+  libmicrohttpd-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev
   python3 python3-grpcio python3-protobuf
 )
