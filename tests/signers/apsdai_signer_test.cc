@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/apsdai_vectors.h"
 #include "testing/fake_clock.h"
 #include "testing/status_matchers.h"
 
@@ -33,74 +34,21 @@ using ::signet::testing::IsOk;
 using ::testing::ElementsAre;
 using ::testing::MatchesRegex;
 
-// Seed 003's documented example.
-constexpr int64_t kSeedTimestampMs = 1576754827988;
-constexpr char kSeedSecret[] = "your_secret_key";
-constexpr char kSeedSignature[] =
-    "Gh70gm2WBTHpgpF%2BJjHZFZ7Uk6iGIsVaRG7Wz8aYhpU%3D";
-
-// One row of testdata/apsdai_vectors.tsv, made by
-// tools/testdata/make_apsdai_vectors.php with the seed's PHP code.
-struct Vector {
-  int line = 0;
-  int64_t timestamp_ms = 0;
-  std::string secret;  // raw bytes, decoded from the file's hex
-  std::string signature;
-};
-
-// Keeps ctest's listing readable; the secret itself is in the trace.
-void PrintTo(const Vector& vector, std::ostream* os) {
-  *os << "apsdai_vectors.tsv line " << vector.line;
-}
-
-absl::StatusOr<std::vector<Vector>> LoadVectors() {
-  const std::string path =
-      absl::StrCat(SIGNET_TESTDATA_DIR, "/apsdai_vectors.tsv");
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  std::vector<Vector> vectors;
-  std::string text;
-  int line = 0;
-  while (std::getline(file, text)) {
-    ++line;
-    if (text.empty() || text[0] == '#') continue;
-    const std::vector<std::string> fields = absl::StrSplit(text, '\t');
-    const std::string where = absl::StrCat(path, ":", line);
-    if (fields.size() != 3) {
-      return absl::DataLossError(absl::StrCat(where, ": expected 3 fields"));
-    }
-    Vector vector;
-    vector.line = line;
-    if (!absl::SimpleAtoi(fields[0], &vector.timestamp_ms)) {
-      return absl::DataLossError(absl::StrCat(where, ": bad timestamp"));
-    }
-    const std::string& hex = fields[1];
-    if (hex.size() % 2 != 0 || !std::all_of(hex.begin(), hex.end(), [](char c) {
-          return absl::ascii_isxdigit(static_cast<unsigned char>(c));
-        })) {
-      return absl::DataLossError(absl::StrCat(where, ": bad secret hex"));
-    }
-    vector.secret = absl::HexStringToBytes(hex);
-    vector.signature = fields[2];
-    vectors.push_back(std::move(vector));
-  }
-  return vectors;
-}
-
-std::vector<Vector> VectorsOrEmpty() {
-  absl::StatusOr<std::vector<Vector>> vectors = LoadVectors();
-  // An unreadable file yields no rows here; VectorFileTest reports why.
-  return vectors.ok() ? *std::move(vectors) : std::vector<Vector>();
-}
+using ::signet::testing::ApsdaiVector;
+using ::signet::testing::ApsdaiVectorsOrEmpty;
+using ::signet::testing::kSeedSecret;
+using ::signet::testing::kSeedSignature;
+using ::signet::testing::kSeedTimestampMs;
+using ::signet::testing::LoadApsdaiVectors;
 
 TEST(VectorFileTest, HasEnoughRowsCoveringTheBase64Alphabet) {
   // Verify the committed file parses, is not empty or truncated, holds the
   // seed's example, and exercises '+', '/', '=' and non-ASCII secrets.
-  absl::StatusOr<std::vector<Vector>> vectors = LoadVectors();
+  absl::StatusOr<std::vector<ApsdaiVector>> vectors = LoadApsdaiVectors();
   ASSERT_THAT(vectors, IsOk());
   ASSERT_GE(vectors->size(), 15u);
   bool seed = false, plus = false, slash = false, non_ascii = false;
-  for (const Vector& v : *vectors) {
+  for (const ApsdaiVector& v : *vectors) {
     seed |= v.timestamp_ms == kSeedTimestampMs && v.secret == kSeedSecret &&
             v.signature == kSeedSignature;
     plus |= absl::StrContains(v.signature, "%2B");
@@ -115,19 +63,19 @@ TEST(VectorFileTest, HasEnoughRowsCoveringTheBase64Alphabet) {
   EXPECT_TRUE(non_ascii);
 }
 
-class ApsdaiVectorTest : public ::testing::TestWithParam<Vector> {};
+class ApsdaiVectorTest : public ::testing::TestWithParam<ApsdaiVector> {};
 
 TEST_P(ApsdaiVectorTest, MatchesPhp) {
   // Verify ApsdaiSignature equals the seed's PHP code on this row.
-  const Vector& v = GetParam();
+  const ApsdaiVector& v = GetParam();
   SCOPED_TRACE(absl::StrCat("line ", v.line, " secret \"",
                             absl::CHexEscape(v.secret), "\""));
   EXPECT_EQ(ApsdaiSignature(v.timestamp_ms, Secret(v.secret)), v.signature);
 }
 
 INSTANTIATE_TEST_SUITE_P(Php, ApsdaiVectorTest,
-                         ::testing::ValuesIn(VectorsOrEmpty()),
-                         [](const ::testing::TestParamInfo<Vector>& info) {
+                         ::testing::ValuesIn(ApsdaiVectorsOrEmpty()),
+                         [](const ::testing::TestParamInfo<ApsdaiVector>& info) {
                            return absl::StrCat("Line", info.param.line);
                          });
 
