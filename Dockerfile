@@ -18,11 +18,12 @@ FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libgrpc++1.51 libprotobuf32 libcurl4 libssl3 libyaml-cpp0.7 \
-      libabsl20220623 ca-certificates tzdata \
+      libabsl20220623 libmicrohttpd12 libprometheus-cpp-core1.0 \
+      ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 65532 --no-create-home --shell /usr/sbin/nologin signet
 COPY --from=build /out/signet /usr/local/bin/signet
 USER 65532:65532
-EXPOSE 50051
+EXPOSE 50051 8081 9090
 ENTRYPOINT ["/usr/local/bin/signet"]
 CMD ["--config", "/etc/signet/config.yaml"]

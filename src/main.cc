@@ -14,9 +14,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "admin/admin_server.h"
+#include "admin/metrics.h"
 #include "common/clock.h"
 #include "config/config_resolver.h"
 #include "http/curl_multi_client.h"
+#include "inbound/inbound_receiver.h"
 #include "log/log.h"
 #include "server/gateway_server.h"
 
@@ -145,27 +148,71 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
              {{"error", std::string(http.status().message())}});
     return 1;
   }
-  const size_t profile_count = settings->openapi.size() +
-                               settings->innopaas.size() +
-                               settings->licenses.size();
+  const size_t profile_count =
+      settings->openapi.size() + settings->innopaas.size() +
+      settings->licenses.size() + settings->inbound.size();
+  const std::string admin_listen = settings->admin_listen;
+  InboundReceiver::Options receiver_options;
+  receiver_options.address = settings->inbound_listen;
+  receiver_options.routes = settings->inbound_routes;
+  receiver_options.max_body_bytes = settings->max_body_bytes;
+  receiver_options.forward_timeout = settings->default_deadline;
+
+  Metrics metrics;
+  std::unique_ptr<AdminServer> admin;
+  if (!admin_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<AdminServer>> started =
+        AdminServer::Start(admin_listen, &metrics);
+    if (!started.ok()) {
+      LogError("cannot start the admin listener",
+               {{"error", std::string(started.status().message())}});
+      return 1;
+    }
+    admin = *std::move(started);
+  }
   absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(
-      *std::move(settings), http->get(), SystemClock::Get());
+      *std::move(settings), http->get(), SystemClock::Get(), &metrics);
   if (!server.ok()) {
     LogError("cannot start the gRPC server",
              {{"error", std::string(server.status().message())}});
     return 1;
   }
-  LogInfo("serving", {{"address", (*server)->address()},
-                      {"profiles", static_cast<int64_t>(profile_count)},
-                      {"version", SIGNET_VERSION}});
+  std::unique_ptr<InboundReceiver> receiver;
+  if (!receiver_options.address.empty()) {
+    absl::StatusOr<std::unique_ptr<InboundReceiver>> started =
+        InboundReceiver::Start(std::move(receiver_options),
+                               &(*server)->inbound_verifiers(), http->get(),
+                               SystemClock::Get());
+    if (!started.ok()) {
+      LogError("cannot start the inbound receiver",
+               {{"error", std::string(started.status().message())}});
+      return 1;
+    }
+    receiver = *std::move(started);
+  }
+  if (admin != nullptr) admin->SetReady(true);
+  LogInfo("serving",
+          {{"address", (*server)->address()},
+           {"admin_address", admin ? admin->address() : std::string("off")},
+           {"inbound_address",
+            receiver ? receiver->address() : std::string("off")},
+           {"profiles", static_cast<int64_t>(profile_count)},
+           {"version", SIGNET_VERSION}});
 
   int signo = 0;
   sigwait(&stop_signals, &signo);
   LogInfo("shutting down", {{"signal", strsignal(signo)},
                             {"grace", absl::FormatDuration(shutdown_grace)}});
+  if (admin != nullptr) admin->SetReady(false);
+  // The receiver first (its forwards use the HTTP client and its verdicts
+  // the server's verifiers); both let calls in flight finish within the
+  // grace, one after the other -- the receiver's usually have none.
+  if (receiver != nullptr) receiver->Stop(shutdown_grace);
   (*server)->Shutdown(shutdown_grace);
+  receiver.reset();
   server->reset();
   http->reset();
+  if (admin != nullptr) admin->Stop();
   LogInfo("stopped");
   return 0;
 }

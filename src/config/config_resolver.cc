@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "config/config_loader.h"
@@ -61,6 +62,17 @@ absl::Status CheckProfileName(absl::string_view section,
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<LicenseVerification> ParseVerification(absl::string_view text,
+                                                     absl::string_view path) {
+  const std::string verification = absl::AsciiStrToLower(text);
+  if (verification.empty() || verification == "signature") {
+    return LicenseVerification::kSignature;
+  }
+  if (verification == "password") return LicenseVerification::kPassword;
+  return absl::InvalidArgumentError(absl::StrCat(
+      path, ".verification: must be \"signature\" or \"password\""));
 }
 
 absl::StatusOr<OpenApiSettings> ResolveOpenApi(
@@ -147,16 +159,8 @@ absl::StatusOr<LicenseSettings> ResolveLicense(
     }
     settings.method = method;
   }
-  const std::string verification =
-      absl::AsciiStrToLower(profile.verification());
-  if (verification.empty() || verification == "signature") {
-    settings.verification = LicenseVerification::kSignature;
-  } else if (verification == "password") {
-    settings.verification = LicenseVerification::kPassword;
-  } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ".verification: must be \"signature\" or \"password\""));
-  }
+  SIGNET_ASSIGN_OR_RETURN(settings.verification,
+                          ParseVerification(profile.verification(), path));
   SIGNET_ASSIGN_OR_RETURN(settings.secret,
                           ResolveSecret(profile.secret(), path + ".secret"));
   std::vector<HttpHeader> headers;
@@ -167,6 +171,83 @@ absl::StatusOr<LicenseSettings> ResolveLicense(
       path, ValidateCallerHeaders(headers, kApsdaiSignedHeaders)));
   settings.headers.insert(profile.headers().begin(), profile.headers().end());
   settings.body.insert(profile.body().begin(), profile.body().end());
+  return settings;
+}
+
+absl::StatusOr<InboundSettings> ResolveInbound(
+    const std::string& name, const config::v1::InboundProfile& profile) {
+  const std::string path = absl::StrCat("inbound.", name);
+  InboundSettings settings;
+  settings.name = name;
+  if (profile.has_innopaas_webhook() == profile.has_apsdai()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": give exactly one of innopaas_webhook, apsdai"));
+  }
+  if (profile.has_innopaas_webhook()) {
+    const auto& webhook = profile.innopaas_webhook();
+    InnoPaasWebhookSettings resolved;
+    SIGNET_ASSIGN_OR_RETURN(
+        resolved.user_name,
+        ResolveSecret(webhook.user_name(),
+                      path + ".innopaas_webhook.user_name"));
+    SIGNET_ASSIGN_OR_RETURN(
+        resolved.authorization,
+        ResolveSecret(webhook.authorization(),
+                      path + ".innopaas_webhook.authorization"));
+    settings.innopaas_webhook = std::move(resolved);
+    return settings;
+  }
+  const auto& apsdai = profile.apsdai();
+  const std::string apsdai_path = path + ".apsdai";
+  ApsdaiInboundSettings resolved;
+  SIGNET_ASSIGN_OR_RETURN(resolved.verification,
+                          ParseVerification(apsdai.verification(), apsdai_path));
+  SIGNET_ASSIGN_OR_RETURN(
+      resolved.secret, ResolveSecret(apsdai.secret(), apsdai_path + ".secret"));
+  SIGNET_ASSIGN_OR_RETURN(
+      resolved.window,
+      AtPath(apsdai_path + ".window",
+             ParseConfigDuration(apsdai.window(), absl::Minutes(5))));
+  if (apsdai.replay_cache_size() != 0) {
+    resolved.replay_cache_size = apsdai.replay_cache_size();
+  }
+  settings.apsdai = std::move(resolved);
+  return settings;
+}
+
+bool IsLoopbackHost(absl::string_view host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "[::1]" ||
+         absl::StartsWith(host, "127.");
+}
+
+absl::StatusOr<InboundRouteSettings> ResolveInboundRoute(
+    int index, const config::v1::InboundRoute& route,
+    const std::map<std::string, InboundSettings>& inbound) {
+  const std::string path = absl::StrCat("inbound_routes[", index, "]");
+  InboundRouteSettings settings;
+  if (!absl::StartsWith(route.path(), "/") ||
+      absl::StrContains(route.path(), "?")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".path: must start with '/' and have no query"));
+  }
+  settings.path = route.path();
+  if (inbound.count(route.profile()) == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".profile: \"", route.profile(),
+                     "\" is not a profile under inbound"));
+  }
+  settings.profile = route.profile();
+  SIGNET_ASSIGN_OR_RETURN(
+      settings.target,
+      AtPath(path + ".target",
+             ParseBaseUrl(route.target(), /*allow_insecure_http=*/true)));
+  if (settings.target.scheme == "http" &&
+      !IsLoopbackHost(settings.target.host)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ".target: http:// is accepted for loopback targets only; use "
+              "https:// for \"",
+        settings.target.host, "\""));
+  }
   return settings;
 }
 
@@ -220,10 +301,41 @@ absl::StatusOr<GatewaySettings> ResolveConfig(
                             ResolveLicense(name, profile));
     settings.licenses.emplace(name, std::move(resolved));
   }
-  if (settings.openapi.empty() && settings.innopaas.empty() &&
-      settings.licenses.empty()) {
+  for (const auto& [name, profile] : config.inbound()) {
+    SIGNET_RETURN_IF_ERROR(CheckProfileName("inbound", name));
+    SIGNET_ASSIGN_OR_RETURN(InboundSettings resolved,
+                            ResolveInbound(name, profile));
+    settings.inbound.emplace(name, std::move(resolved));
+  }
+  settings.inbound_listen = config.inbound_listen();
+  for (int i = 0; i < config.inbound_routes_size(); ++i) {
+    SIGNET_ASSIGN_OR_RETURN(
+        InboundRouteSettings route,
+        ResolveInboundRoute(i, config.inbound_routes(i), settings.inbound));
+    for (const InboundRouteSettings& earlier : settings.inbound_routes) {
+      if (earlier.path == route.path) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "inbound_routes[", i, "].path: \"", route.path,
+            "\" is routed twice"));
+      }
+    }
+    settings.inbound_routes.push_back(std::move(route));
+  }
+  if (settings.inbound_listen.empty() != settings.inbound_routes.empty()) {
     return absl::InvalidArgumentError(
-        "no profiles: configure at least one of openapi, innopaas, licenses");
+        "inbound_listen and inbound_routes go together: the receiver needs "
+        "an address and at least one route");
+  }
+  if (config.admin_listen() == "off") {
+    settings.admin_listen.clear();
+  } else if (!config.admin_listen().empty()) {
+    settings.admin_listen = config.admin_listen();
+  }
+  if (settings.openapi.empty() && settings.innopaas.empty() &&
+      settings.licenses.empty() && settings.inbound.empty()) {
+    return absl::InvalidArgumentError(
+        "no profiles: configure at least one of openapi, innopaas, licenses, "
+        "inbound");
   }
   return settings;
 }

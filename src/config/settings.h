@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,32 @@ struct LicenseSettings {
   std::map<std::string, std::string> body;
 };
 
+// Inbound verification: one scheme per profile.
+struct InnoPaasWebhookSettings {
+  Secret user_name;
+  Secret authorization;
+};
+
+struct ApsdaiInboundSettings {
+  LicenseVerification verification = LicenseVerification::kSignature;
+  Secret secret;
+  absl::Duration window = absl::Minutes(5);
+  size_t replay_cache_size = 100000;
+};
+
+struct InboundSettings {
+  std::string name;
+  // Exactly one is set.
+  std::optional<InnoPaasWebhookSettings> innopaas_webhook;
+  std::optional<ApsdaiInboundSettings> apsdai;
+};
+
+struct InboundRouteSettings {
+  std::string path;     // exact match on the request path
+  std::string profile;  // a key of GatewaySettings::inbound
+  BaseUrl target;       // where authentic requests go
+};
+
 struct GatewaySettings {
   std::string listen = "127.0.0.1:50051";
   absl::Duration default_deadline = absl::Seconds(30);
@@ -65,6 +92,10 @@ struct GatewaySettings {
   std::map<std::string, OpenApiSettings> openapi;
   std::map<std::string, InnoPaasSettings> innopaas;
   std::map<std::string, LicenseSettings> licenses;
+  std::map<std::string, InboundSettings> inbound;
+  std::string inbound_listen;  // empty: no receiver
+  std::vector<InboundRouteSettings> inbound_routes;
+  std::string admin_listen = "127.0.0.1:9090";  // empty: no admin listener
 };
 
 }  // namespace signet

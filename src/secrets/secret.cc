@@ -1,6 +1,7 @@
 #include "secrets/secret.h"
 
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include <utility>
 
@@ -44,8 +45,17 @@ std::string Secret::Fingerprint() const {
 }
 
 bool Secret::Equals(absl::string_view candidate) const {
-  return candidate.size() == value_.size() &&
-         CRYPTO_memcmp(candidate.data(), value_.data(), value_.size()) == 0;
+  // Comparing digests rather than the values keeps the time independent of
+  // where the values differ and of their lengths.
+  unsigned char mine[SHA256_DIGEST_LENGTH];
+  unsigned char theirs[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(value_.data()), value_.size(),
+         mine);
+  SHA256(reinterpret_cast<const unsigned char*>(candidate.data()),
+         candidate.size(), theirs);
+  const bool equal = CRYPTO_memcmp(mine, theirs, sizeof(mine)) == 0;
+  OPENSSL_cleanse(mine, sizeof(mine));
+  return equal;
 }
 
 }  // namespace signet

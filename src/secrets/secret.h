@@ -31,7 +31,8 @@ class Secret {
   // First 8 hex digits of SHA-256 of the value; safe to log.
   std::string Fingerprint() const;
 
-  // Constant-time comparison (CRYPTO_memcmp); length is not hidden.
+  // Constant-time comparison (CRYPTO_memcmp of SHA-256 digests), so neither
+  // the position of a difference nor the length leaks through timing.
   bool Equals(absl::string_view candidate) const;
 
   friend std::ostream& operator<<(std::ostream& os, const Secret& secret) {

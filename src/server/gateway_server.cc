@@ -27,15 +27,17 @@ std::string BoundAddress(const std::string& listen, int selected_port) {
 }  // namespace
 
 GatewayServer::GatewayServer(GatewaySettings settings, HttpClient* http,
-                             const Clock* clock)
+                             const Clock* clock, InboundObserver* observer)
     : profiles_(std::move(settings), http, clock),
-      service_(&profiles_, http, clock) {}
+      inbound_(profiles_.settings().inbound, clock, observer),
+      service_(&profiles_, &inbound_, http, clock) {}
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
-    GatewaySettings settings, HttpClient* http, const Clock* clock) {
+    GatewaySettings settings, HttpClient* http, const Clock* clock,
+    InboundObserver* observer) {
   const std::string listen = settings.listen;
   std::unique_ptr<GatewayServer> gateway(
-      new GatewayServer(std::move(settings), http, clock));
+      new GatewayServer(std::move(settings), http, clock, observer));
 
   // Debian's libgrpc++ serves grpc.health.v1.Health itself; touching the
   // compiled descriptor links it in so that reflection can describe it too.

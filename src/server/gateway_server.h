@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "config/settings.h"
 #include "http/http_client.h"
+#include "inbound/inbound_verifiers.h"
 #include "server/gateway_service.h"
 #include "server/profile_registry.h"
 
@@ -20,10 +21,11 @@ namespace signet {
 // health service and server reflection on one gRPC server.
 class GatewayServer {
  public:
-  // Starts serving on settings.listen. `http` and `clock` must outlive the
-  // server.
+  // Starts serving on settings.listen. `http`, `clock` and `observer` (which
+  // counts inbound verdicts; may be null) must outlive the server.
   static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(
-      GatewaySettings settings, HttpClient* http, const Clock* clock);
+      GatewaySettings settings, HttpClient* http, const Clock* clock,
+      InboundObserver* observer = nullptr);
 
   ~GatewayServer();
 
@@ -34,10 +36,15 @@ class GatewayServer {
   // flight until `grace` has passed, then cancels the rest.
   void Shutdown(absl::Duration grace);
 
+  // The inbound profiles, shared with the verifying receiver.
+  const InboundVerifiers& inbound_verifiers() const { return inbound_; }
+
  private:
-  GatewayServer(GatewaySettings settings, HttpClient* http, const Clock* clock);
+  GatewayServer(GatewaySettings settings, HttpClient* http, const Clock* clock,
+                InboundObserver* observer);
 
   ProfileRegistry profiles_;
+  InboundVerifiers inbound_;
   GatewayService service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

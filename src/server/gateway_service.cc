@@ -255,4 +255,28 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
   return reactor;
 }
 
+grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
+    grpc::CallbackServerContext* context,
+    const v1::VerifyInboundRequest* request,
+    v1::VerifyInboundResponse* response) {
+  InboundRequest inbound;
+  inbound.method = request->method();
+  inbound.path = request->path();
+  inbound.headers.reserve(request->headers_size());
+  for (const v1::Header& header : request->headers()) {
+    inbound.headers.push_back({header.name(), header.value()});
+  }
+  inbound.body = request->body();
+  const absl::string_view profile =
+      request->profile().empty() ? absl::string_view("default")
+                                 : absl::string_view(request->profile());
+  absl::StatusOr<InboundVerifiers::Outcome> outcome =
+      inbound_.Verify(profile, inbound);
+  if (!outcome.ok()) return FinishNow(context, outcome.status());
+  response->set_authentic(outcome->verdict.authentic());
+  response->set_reason(outcome->verdict.Describe());
+  response->set_scheme(std::string(outcome->scheme));
+  return FinishNow(context, absl::OkStatus());
+}
+
 }  // namespace signet

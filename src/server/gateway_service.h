@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "forward/signed_sender.h"
 #include "http/http_client.h"
+#include "inbound/inbound_verifiers.h"
 #include "server/profile_registry.h"
 #include "signet/v1/gateway.grpc.pb.h"
 
@@ -18,10 +19,10 @@ namespace signet {
 // network.
 class GatewayService final : public v1::Gateway::CallbackService {
  public:
-  // All three must outlive the service.
-  GatewayService(ProfileRegistry* profiles, HttpClient* http,
-                 const Clock* clock)
-      : profiles_(*profiles), http_(*http), clock_(*clock) {}
+  // All four must outlive the service.
+  GatewayService(ProfileRegistry* profiles, const InboundVerifiers* inbound,
+                 HttpClient* http, const Clock* clock)
+      : profiles_(*profiles), inbound_(*inbound), http_(*http), clock_(*clock) {}
 
   grpc::ServerUnaryReactor* GetToken(grpc::CallbackServerContext* context,
                                      const v1::GetTokenRequest* request,
@@ -45,6 +46,11 @@ class GatewayService final : public v1::Gateway::CallbackService {
                                         const v1::CallOpenAPIRequest* request,
                                         v1::HttpResponse* response) override;
 
+  grpc::ServerUnaryReactor* VerifyInbound(
+      grpc::CallbackServerContext* context,
+      const v1::VerifyInboundRequest* request,
+      v1::VerifyInboundResponse* response) override;
+
  private:
   // The caller's deadline, or now + default_deadline when it set none.
   absl::Time CallDeadline(const grpc::CallbackServerContext& context) const;
@@ -63,6 +69,7 @@ class GatewayService final : public v1::Gateway::CallbackService {
                                     v1::HttpResponse* response);
 
   ProfileRegistry& profiles_;
+  const InboundVerifiers& inbound_;
   HttpClient& http_;
   const Clock& clock_;
 };

@@ -265,6 +265,94 @@ licenses:
                        HasSubstr("licenses.default.verification")));
 }
 
+TEST_F(ConfigTest, InboundSectionResolves) {
+  // Verify both inbound schemes, their defaults, routes and admin_listen.
+  absl::StatusOr<GatewaySettings> settings = Resolve(R"(
+admin_listen: "off"
+inbound_listen: 127.0.0.1:8081
+inbound:
+  hooks:
+    innopaas_webhook:
+      user_name: {value: u}
+      authorization: {value: a}
+  licenses:
+    apsdai:
+      verification: password
+      secret: {value: s}
+      window: 90s
+      replay_cache_size: 7
+  signed:
+    apsdai: {secret: {value: s}}
+inbound_routes:
+  - {path: /hooks/innopaas, profile: hooks, target: "http://127.0.0.1:8080/in"}
+  - {path: /hooks/lic, profile: licenses, target: "https://app.internal/lic"}
+)");
+  ASSERT_THAT(settings, IsOk());
+  EXPECT_EQ(settings->admin_listen, "");
+  ASSERT_EQ(settings->inbound.size(), 3u);
+  EXPECT_TRUE(settings->inbound.at("hooks").innopaas_webhook.has_value());
+  const ApsdaiInboundSettings& licenses = *settings->inbound.at("licenses").apsdai;
+  EXPECT_EQ(licenses.verification, LicenseVerification::kPassword);
+  EXPECT_EQ(licenses.window, absl::Seconds(90));
+  EXPECT_EQ(licenses.replay_cache_size, 7u);
+  const ApsdaiInboundSettings& defaults = *settings->inbound.at("signed").apsdai;
+  EXPECT_EQ(defaults.verification, LicenseVerification::kSignature);
+  EXPECT_EQ(defaults.window, absl::Minutes(5));
+  EXPECT_EQ(defaults.replay_cache_size, 100000u);
+  ASSERT_EQ(settings->inbound_routes.size(), 2u);
+  EXPECT_EQ(settings->inbound_routes[0].target.text,
+            "http://127.0.0.1:8080/in");
+}
+
+TEST_F(ConfigTest, InboundMistakesAreNamed) {
+  // Verify each inbound misconfiguration is refused with its path.
+  const std::string profiles = R"(
+inbound:
+  hooks:
+    innopaas_webhook: {user_name: {value: u}, authorization: {value: a}}
+)";
+  struct Case {
+    std::string yaml;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"inbound:\n  both:\n    innopaas_webhook: {}\n    apsdai: {}\n",
+            "inbound.both: give exactly one of"},
+           {"inbound:\n  none: {}\n", "inbound.none: give exactly one of"},
+           {"inbound:\n  x:\n    apsdai: {secret: {value: s}, window: 0s}\n",
+            "inbound.x.apsdai.window"},
+           {"inbound:\n  x:\n    apsdai: {secret: {value: s}, "
+            "verification: hmac}\n",
+            "inbound.x.apsdai.verification"},
+           {"inbound:\n  x:\n    innopaas_webhook: {user_name: {value: u}}\n",
+            "inbound.x.innopaas_webhook.authorization: missing"},
+           {profiles + "inbound_listen: 127.0.0.1:1\ninbound_routes:\n"
+                       "  - {path: /a, profile: nope, target: "
+                       "\"http://127.0.0.1:2/\"}\n",
+            "inbound_routes[0].profile: \"nope\""},
+           {profiles + "inbound_listen: 127.0.0.1:1\ninbound_routes:\n"
+                       "  - {path: /a, profile: hooks, target: "
+                       "\"http://app.example/\"}\n",
+            "http:// is accepted for loopback targets only"},
+           {profiles + "inbound_listen: 127.0.0.1:1\ninbound_routes:\n"
+                       "  - {path: a, profile: hooks, target: "
+                       "\"http://127.0.0.1:2/\"}\n",
+            "inbound_routes[0].path"},
+           {profiles + "inbound_listen: 127.0.0.1:1\ninbound_routes:\n"
+                       "  - {path: /a, profile: hooks, target: "
+                       "\"http://127.0.0.1:2/\"}\n"
+                       "  - {path: /a, profile: hooks, target: "
+                       "\"http://127.0.0.1:3/\"}\n",
+            "routed twice"},
+           {profiles + "inbound_listen: 127.0.0.1:1\n",
+            "inbound_listen and inbound_routes go together"},
+       }) {
+    SCOPED_TRACE(c.yaml);
+    EXPECT_THAT(Resolve(c.yaml), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr(c.message)));
+  }
+}
+
 TEST_F(ConfigTest, SyntaxErrorsAndEmptyConfigs) {
   EXPECT_THAT(Resolve("listen: [unclosed"),
               StatusIs(absl::StatusCode::kInvalidArgument,

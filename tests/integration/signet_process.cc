@@ -29,6 +29,7 @@ std::string WriteTempFile(absl::string_view stem, absl::string_view content) {
 std::string EmulatorConfig(int emulator_port) {
   return absl::StrFormat(R"(
 listen: 127.0.0.1:0
+admin_listen: 127.0.0.1:0
 default_deadline: 10s
 connect_timeout: 2s
 openapi:
@@ -87,6 +88,12 @@ absl::StatusOr<SignetProcess> StartSignet(
     return absl::InternalError(absl::StrCat("no address in: ", *line));
   }
   signet.address = match[1];
+  static const std::regex kAdmin("\"admin_address\":\"([^\"]+)\"");
+  if (std::regex_search(*line, match, kAdmin)) signet.admin_address = match[1];
+  static const std::regex kInbound("\"inbound_address\":\"([^\"]+)\"");
+  if (std::regex_search(*line, match, kInbound)) {
+    signet.inbound_address = match[1];
+  }
   return signet;
 }
 

@@ -27,6 +27,9 @@ std::string EmulatorConfig(int emulator_port);
 struct SignetProcess {
   std::unique_ptr<ChildProcess> process;
   std::string address;  // "127.0.0.1:<port>"
+  // From the same log line; "off" when not configured.
+  std::string admin_address;
+  std::string inbound_address;
   std::string config_path;
 };
 

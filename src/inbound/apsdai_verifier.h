@@ -1,0 +1,44 @@
+#ifndef SIGNET_INBOUND_APSDAI_VERIFIER_H_
+#define SIGNET_INBOUND_APSDAI_VERIFIER_H_
+
+#include "common/clock.h"
+#include "config/settings.h"
+#include "inbound/replay_cache.h"
+#include "inbound/verifier.h"
+
+namespace signet {
+
+// APSDAI license hooks (seed 003), as a customer's license server receives
+// them. Authentic means, in this order:
+//   - User-Agent is exactly "apsdai-hook";
+//   - X-Apsdai-Timestamp is 13 digits of milliseconds within `window` of
+//     now, either way;
+//   - X-Apsdai-Token equals the password (password mode) or the seed's
+//     urlencode(base64(HMAC-SHA256(secret, timestamp + "\n" + secret)))
+//     recomputed from that timestamp (signature mode), in constant time;
+//   - in signature mode, the token was not accepted before. It binds the
+//     timestamp, so it is remembered until it leaves the window. Password
+//     mode has no per-request value to remember (the token is always the
+//     password and the timestamp is not signed), so it cannot refuse
+//     replays; prefer signature mode.
+// Each header must appear exactly once.
+class ApsdaiVerifier final : public Verifier {
+ public:
+  // `clock` must outlive the verifier.
+  ApsdaiVerifier(ApsdaiInboundSettings settings, const Clock* clock)
+      : settings_(std::move(settings)),
+        clock_(*clock),
+        seen_(settings_.replay_cache_size) {}
+
+  absl::string_view scheme() const override { return "apsdai"; }
+  Verdict Verify(const InboundRequest& request) override;
+
+ private:
+  const ApsdaiInboundSettings settings_;
+  const Clock& clock_;
+  ReplayCache seen_;
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_INBOUND_APSDAI_VERIFIER_H_

@@ -1,0 +1,112 @@
+#include "inbound/inbound_receiver.h"
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "log/log.h"
+
+namespace signet {
+namespace {
+
+HttpResponse Text(int status, absl::string_view text) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
+  response.body = absl::StrCat(text, "\n");
+  return response;
+}
+
+// Hop-by-hop and framing headers belong to each connection (RFC 9110 7.6.1);
+// the transport sets its own. Everything else reaches the target as sent.
+bool IsHopByHop(absl::string_view name) {
+  for (absl::string_view hop :
+       {"Connection", "Keep-Alive", "TE", "Trailer", "Transfer-Encoding",
+        "Upgrade", "Host", "Content-Length", "Expect", "Proxy-Connection"}) {
+    if (absl::EqualsIgnoreCase(name, hop)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<InboundReceiver>> InboundReceiver::Start(
+    Options options, const InboundVerifiers* verifiers, HttpClient* http,
+    const Clock* clock) {
+  HttpServerOptions server_options;
+  server_options.address = options.address;
+  server_options.max_body_bytes = options.max_body_bytes;
+  std::unique_ptr<InboundReceiver> receiver(
+      new InboundReceiver(std::move(options), verifiers, http, clock));
+  const InboundReceiver* self = receiver.get();
+  absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
+      std::move(server_options),
+      [self](ServerRequest request, ServerResponder respond) {
+        self->Handle(std::move(request), std::move(respond));
+      });
+  if (!server.ok()) return server.status();
+  receiver->server_ = *std::move(server);
+  return receiver;
+}
+
+void InboundReceiver::Handle(ServerRequest request,
+                             ServerResponder respond) const {
+  const InboundRouteSettings* route = nullptr;
+  for (const InboundRouteSettings& candidate : options_.routes) {
+    if (candidate.path == request.path) route = &candidate;
+  }
+  if (route == nullptr) {
+    std::move(respond)(Text(404, "no inbound route for this path"));
+    return;
+  }
+
+  InboundRequest inbound{request.method, request.path,
+                         std::move(request.headers), std::move(request.body)};
+  absl::StatusOr<InboundVerifiers::Outcome> outcome =
+      verifiers_.Verify(route->profile, inbound);
+  if (!outcome.ok()) {  // the resolver checked the route's profile exists
+    std::move(respond)(Text(500, "inbound route misconfigured"));
+    return;
+  }
+  if (!outcome->verdict.authentic()) {
+    LogWarning("inbound request refused",
+               {{"profile", route->profile},
+                {"path", route->path},
+                {"reason", std::string(RefusalLabel(outcome->verdict.reason))}});
+    std::move(respond)(
+        Text(401, absl::StrCat("unauthenticated: ",
+                               RefusalLabel(outcome->verdict.reason))));
+    return;
+  }
+
+  HttpRequest forward;
+  forward.method = std::move(inbound.method);
+  forward.url = route->target.text;
+  if (!request.query.empty()) absl::StrAppend(&forward.url, "?", request.query);
+  for (HttpHeader& header : inbound.headers) {
+    if (!IsHopByHop(header.name)) forward.headers.push_back(std::move(header));
+  }
+  forward.body = std::move(inbound.body);
+  forward.deadline = clock_.Now() + options_.forward_timeout;
+  forward.max_response_bytes = options_.max_body_bytes;
+  const std::string profile = route->profile;
+  http_.Send(std::move(forward),
+             [respond = std::move(respond),
+              profile](absl::StatusOr<HttpResponse> answer) mutable {
+               if (answer.ok()) {
+                 std::move(respond)(*std::move(answer));
+                 return;
+               }
+               LogWarning("inbound target failed",
+                          {{"profile", profile},
+                           {"error", std::string(answer.status().message())}});
+               const bool slow = answer.status().code() ==
+                                 absl::StatusCode::kDeadlineExceeded;
+               std::move(respond)(Text(slow ? 504 : 502,
+                                       slow ? "target did not answer in time"
+                                            : "target unavailable"));
+             });
+}
+
+}  // namespace signet

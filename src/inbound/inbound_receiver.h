@@ -1,0 +1,67 @@
+#ifndef SIGNET_INBOUND_INBOUND_RECEIVER_H_
+#define SIGNET_INBOUND_INBOUND_RECEIVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "config/settings.h"
+#include "http/http_client.h"
+#include "http/http_server.h"
+#include "inbound/inbound_verifiers.h"
+
+namespace signet {
+
+// The verifying receiver (inbound_listen): for each configured route it
+// verifies the request with the route's inbound profile and forwards an
+// authentic one -- method, headers and body as received, query included --
+// to the route's target, answering with the target's answer. An
+// inauthentic request gets 401 with a short reason and goes nowhere. The
+// forward reuses the gateway's asynchronous curl client, so a slow target
+// holds no thread.
+//
+//   404  no route for the path          413  body over max_body_bytes
+//   401  not authentic                  502  target unreachable or failed
+//   504  target too slow (forward_timeout)
+class InboundReceiver {
+ public:
+  struct Options {
+    std::string address;
+    std::vector<InboundRouteSettings> routes;
+    size_t max_body_bytes = 8 << 20;
+    absl::Duration forward_timeout = absl::Seconds(30);
+  };
+
+  // `verifiers`, `http` and `clock` must outlive the receiver.
+  static absl::StatusOr<std::unique_ptr<InboundReceiver>> Start(
+      Options options, const InboundVerifiers* verifiers, HttpClient* http,
+      const Clock* clock);
+
+  const std::string& address() const { return server_->address(); }
+  void Stop(absl::Duration grace = absl::ZeroDuration()) {
+    server_->Stop(grace);
+  }
+
+ private:
+  InboundReceiver(Options options, const InboundVerifiers* verifiers,
+                  HttpClient* http, const Clock* clock)
+      : options_(std::move(options)),
+        verifiers_(*verifiers),
+        http_(*http),
+        clock_(*clock) {}
+
+  void Handle(ServerRequest request, ServerResponder respond) const;
+
+  const Options options_;
+  const InboundVerifiers& verifiers_;
+  HttpClient& http_;
+  const Clock& clock_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_INBOUND_INBOUND_RECEIVER_H_

@@ -1,0 +1,41 @@
+#ifndef SIGNET_INBOUND_INBOUND_VERIFIERS_H_
+#define SIGNET_INBOUND_INBOUND_VERIFIERS_H_
+
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/clock.h"
+#include "config/settings.h"
+#include "inbound/inbound_observer.h"
+#include "inbound/verifier.h"
+
+namespace signet {
+
+// The configured inbound profiles, one Verifier each. Both VerifyInbound
+// and the verifying receiver go through Verify, so both are counted the
+// same way. Thread-safe.
+class InboundVerifiers {
+ public:
+  struct Outcome {
+    Verdict verdict;
+    absl::string_view scheme;
+  };
+
+  // `clock` and `observer` (may be null) must outlive this.
+  InboundVerifiers(const std::map<std::string, InboundSettings>& settings,
+                   const Clock* clock, InboundObserver* observer);
+
+  // NOT_FOUND naming `profile` when it is not configured.
+  absl::StatusOr<Outcome> Verify(absl::string_view profile,
+                                 const InboundRequest& request) const;
+
+ private:
+  std::map<std::string, VerifierPtr, std::less<>> verifiers_;
+  InboundObserver* const observer_;
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_INBOUND_INBOUND_VERIFIERS_H_

@@ -1,0 +1,46 @@
+#ifndef SIGNET_INBOUND_REPLAY_CACHE_H_
+#define SIGNET_INBOUND_REPLAY_CACHE_H_
+
+#include <cstddef>
+#include <map>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace signet {
+
+// Remembers tokens already accepted until they could no longer pass the
+// timestamp window anyway, so the same signed request cannot be accepted
+// twice. Bounded: when every slot holds a live entry, a new token is
+// refused (kFull) rather than forgetting one that could then be replayed.
+// Stores SHA-256 digests, not the tokens. Thread-safe.
+class ReplayCache {
+ public:
+  enum class Result { kFresh, kReplayed, kFull };
+
+  explicit ReplayCache(size_t capacity) : capacity_(capacity) {}
+
+  // Records `token` until `forget_after` unless it is already recorded;
+  // entries past their time at `now` are dropped first.
+  Result Remember(absl::string_view token, absl::Time forget_after,
+                  absl::Time now) ABSL_LOCKS_EXCLUDED(mu_);
+
+  size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  void DropExpired(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const size_t capacity_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, absl::Time> seen_ ABSL_GUARDED_BY(mu_);
+  // The same entries ordered by expiry, to drop the old ones cheaply.
+  std::multimap<absl::Time, std::string> by_expiry_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_INBOUND_REPLAY_CACHE_H_

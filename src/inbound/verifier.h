@@ -1,0 +1,38 @@
+#ifndef SIGNET_INBOUND_VERIFIER_H_
+#define SIGNET_INBOUND_VERIFIER_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "http/http_types.h"
+#include "inbound/inbound_request.h"
+#include "inbound/verdict.h"
+
+namespace signet {
+
+// Decides whether an inbound request carries an upstream's credentials. One
+// implementation per scheme; like Signer on the way out, a new scheme is a
+// new Verifier and a config kind. Implementations are thread-safe.
+class Verifier {
+ public:
+  virtual ~Verifier() = default;
+
+  // "innopaas_webhook", "apsdai".
+  virtual absl::string_view scheme() const = 0;
+
+  // Never throws or fails: every problem with the request is a refusal.
+  virtual Verdict Verify(const InboundRequest& request) = 0;
+};
+
+using VerifierPtr = std::unique_ptr<Verifier>;
+
+// Finds the one value of header `name` (any case). A missing header or one
+// given more than once is a refusal: with two values, a proxy and the
+// service could each pick a different one.
+Verdict FindSingleHeader(const std::vector<HttpHeader>& headers,
+                         absl::string_view name, absl::string_view* value);
+
+}  // namespace signet
+
+#endif  // SIGNET_INBOUND_VERIFIER_H_
