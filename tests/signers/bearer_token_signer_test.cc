@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/fake_clock.h"
+#include "testing/fake_token_source.h"
 #include "testing/status_matchers.h"
 #include "tokens/token_cache.h"
 #include "tokens/token_source.h"
@@ -30,26 +31,7 @@ using ::testing::HasSubstr;
 
 constexpr char kAppId[] = "app-123";
 
-// A TokenSource whose fetches the test completes by hand (the pattern of
-// tests/tokens/token_cache_test.cc).
-class FakeTokenSource final : public TokenSource {
- public:
-  void Fetch(TokenCallback on_done) override {
-    pending_.push_back(std::move(on_done));
-    ++fetches_;
-  }
-  int fetches() const { return fetches_; }
-  int pending() const { return static_cast<int>(pending_.size()); }
-  void Complete(absl::StatusOr<Token> token) {
-    TokenCallback next = std::move(pending_.front());
-    pending_.pop_front();
-    std::move(next)(std::move(token));
-  }
-
- private:
-  std::deque<TokenCallback> pending_;
-  int fetches_ = 0;
-};
+using ::signet::testing::FakeTokenSource;
 
 class BearerTokenSignerTest : public ::testing::Test {
  protected:
