@@ -170,8 +170,13 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
     }
     admin = *std::move(started);
   }
+  GatewayObservers observers;
+  observers.rpc = &metrics;
+  observers.upstream = &metrics;
+  observers.tokens = &metrics;
+  observers.inbound = &metrics;
   absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(
-      *std::move(settings), http->get(), SystemClock::Get(), &metrics);
+      *std::move(settings), http->get(), SystemClock::Get(), observers);
   if (!server.ok()) {
     LogError("cannot start the gRPC server",
              {{"error", std::string(server.status().message())}});
@@ -190,6 +195,12 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
     }
     receiver = *std::move(started);
   }
+  CurlMultiClient* transport = http->get();
+  metrics.SetConnectionsOpenedReader(
+      [transport] { return transport->connections_opened(); });
+  const ProfileRegistry* profiles = &(*server)->profiles();
+  metrics.SetTokenExpiryReader(
+      [profiles] { return profiles->TokenExpiries(absl::Now()); });
   if (admin != nullptr) admin->SetReady(true);
   LogInfo("serving",
           {{"address", (*server)->address()},
@@ -210,6 +221,8 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
   if (receiver != nullptr) receiver->Stop(shutdown_grace);
   (*server)->Shutdown(shutdown_grace);
   receiver.reset();
+  metrics.SetTokenExpiryReader(nullptr);
+  metrics.SetConnectionsOpenedReader(nullptr);
   server->reset();
   http->reset();
   if (admin != nullptr) admin->Stop();

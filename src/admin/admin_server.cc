@@ -18,7 +18,7 @@ constexpr absl::string_view kPlain = "text/plain; charset=utf-8";
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
-    const std::string& address, const Metrics* metrics) {
+    const std::string& address, Metrics* metrics) {
   std::unique_ptr<AdminServer> admin(new AdminServer());
   admin->metrics_ = metrics;
   HttpServerOptions options;

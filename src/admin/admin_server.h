@@ -19,7 +19,7 @@ class AdminServer {
  public:
   // `metrics` must outlive the server.
   static absl::StatusOr<std::unique_ptr<AdminServer>> Start(
-      const std::string& address, const Metrics* metrics);
+      const std::string& address, Metrics* metrics);
 
   const std::string& address() const { return server_->address(); }
   void SetReady(bool ready) { ready_.store(ready); }
@@ -31,7 +31,7 @@ class AdminServer {
   AdminServer() = default;
   HttpResponse Answer(const ServerRequest& request) const;
 
-  const Metrics* metrics_ = nullptr;
+  Metrics* metrics_ = nullptr;
   std::atomic<bool> ready_{false};
   std::unique_ptr<HttpServer> server_;
 };

@@ -27,17 +27,18 @@ std::string BoundAddress(const std::string& listen, int selected_port) {
 }  // namespace
 
 GatewayServer::GatewayServer(GatewaySettings settings, HttpClient* http,
-                             const Clock* clock, InboundObserver* observer)
-    : profiles_(std::move(settings), http, clock),
-      inbound_(profiles_.settings().inbound, clock, observer),
-      service_(&profiles_, &inbound_, http, clock) {}
+                             const Clock* clock,
+                             const GatewayObservers& observers)
+    : profiles_(std::move(settings), http, clock, observers),
+      inbound_(profiles_.settings().inbound, clock, observers.inbound),
+      service_(&profiles_, &inbound_, observers.rpc, clock) {}
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     GatewaySettings settings, HttpClient* http, const Clock* clock,
-    InboundObserver* observer) {
+    const GatewayObservers& observers) {
   const std::string listen = settings.listen;
   std::unique_ptr<GatewayServer> gateway(
-      new GatewayServer(std::move(settings), http, clock, observer));
+      new GatewayServer(std::move(settings), http, clock, observers));
 
   // Debian's libgrpc++ serves grpc.health.v1.Health itself; touching the
   // compiled descriptor links it in so that reflection can describe it too.

@@ -12,6 +12,7 @@
 #include "config/settings.h"
 #include "http/http_client.h"
 #include "inbound/inbound_verifiers.h"
+#include "server/gateway_observers.h"
 #include "server/gateway_service.h"
 #include "server/profile_registry.h"
 
@@ -21,11 +22,11 @@ namespace signet {
 // health service and server reflection on one gRPC server.
 class GatewayServer {
  public:
-  // Starts serving on settings.listen. `http`, `clock` and `observer` (which
-  // counts inbound verdicts; may be null) must outlive the server.
+  // Starts serving on settings.listen. `http`, `clock` and the observers
+  // must outlive the server.
   static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(
       GatewaySettings settings, HttpClient* http, const Clock* clock,
-      InboundObserver* observer = nullptr);
+      const GatewayObservers& observers = {});
 
   ~GatewayServer();
 
@@ -38,10 +39,11 @@ class GatewayServer {
 
   // The inbound profiles, shared with the verifying receiver.
   const InboundVerifiers& inbound_verifiers() const { return inbound_; }
+  const ProfileRegistry& profiles() const { return profiles_; }
 
  private:
   GatewayServer(GatewaySettings settings, HttpClient* http, const Clock* clock,
-                InboundObserver* observer);
+                const GatewayObservers& observers);
 
   ProfileRegistry profiles_;
   InboundVerifiers inbound_;

@@ -15,6 +15,7 @@
 #include "http/request_validation.h"
 #include "licenses/license_call.h"
 #include "server/grpc_status.h"
+#include "server/observed_call.h"
 #include "tokens/expire_time.h"
 #include "tokens/openapi_token_request.h"
 
@@ -44,14 +45,26 @@ bool IsTokenRejection(const HttpResponse& answer,
                    code->get<int64_t>()) != token_invalid_codes.end();
 }
 
-grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* FinishNow(ObservedCall* call,
                                     const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  call->Complete(status);
+  return call;
+}
+
+// Adds X-Request-Id unless the request already carries one (the caller's
+// own, among its forwarded headers, wins).
+void AddRequestId(const std::string& id, HttpRequest* request) {
+  if (!FindHeader(request->headers, "X-Request-Id").has_value()) {
+    request->headers.push_back({"X-Request-Id", id});
+  }
 }
 
 }  // namespace
+
+ObservedCall* GatewayService::StartCall(
+    const grpc::CallbackServerContext& context, absl::string_view method) {
+  return new ObservedCall(context, method, observer_, &clock_);
+}
 
 absl::Time GatewayService::CallDeadline(
     const grpc::CallbackServerContext& context) const {
@@ -67,75 +80,79 @@ absl::Time GatewayService::CallDeadline(
 grpc::ServerUnaryReactor* GatewayService::GetToken(
     grpc::CallbackServerContext* context, const v1::GetTokenRequest* request,
     v1::GetTokenResponse* response) {
+  ObservedCall* call = StartCall(*context, "GetToken");
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       profiles_.FindOpenApi(request->profile());
-  if (!profile.ok()) return FinishNow(context, profile.status());
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!profile.ok()) return FinishNow(call, profile.status());
+  call->set_profile((*profile)->settings->name);
   const std::string& app_id = (*profile)->settings->app_id;
-  auto on_token = [reactor, response, &app_id](
+  auto on_token = [call, response, &app_id](
                       absl::StatusOr<TokenCache::Result> result) {
     if (!result.ok()) {
-      reactor->Finish(ToGrpcStatus(result.status()));
+      call->Complete(result.status());
       return;
     }
     response->set_token(std::string(result->token.value.Reveal()));
     SetTimestamp(result->token.expires_at, response->mutable_expire_time());
     response->set_app_id(app_id);
     response->set_from_cache(result->from_cache);
-    reactor->Finish(grpc::Status::OK);
+    call->Complete(absl::OkStatus());
   };
   if (request->force_refresh()) {
     (*profile)->cache->ForceRefresh(std::move(on_token));
   } else {
     (*profile)->cache->Get(std::move(on_token));
   }
-  return reactor;
+  return call;
 }
 
 grpc::ServerUnaryReactor* GatewayService::Verify(
     grpc::CallbackServerContext* context, const v1::VerifyRequest* request,
     v1::VerifyResponse* response) {
+  ObservedCall* call = StartCall(*context, "Verify");
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       profiles_.FindOpenApi(request->profile());
-  if (!profile.ok()) return FinishNow(context, profile.status());
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!profile.ok()) return FinishNow(call, profile.status());
+  call->set_profile((*profile)->settings->name);
   const absl::Time deadline = CallDeadline(*context);
   OpenApiProfileRuntime& runtime = **profile;
   if (!request->token().empty()) {
-    VerifyToken(runtime, request->token(), deadline, response, reactor);
-    return reactor;
+    VerifyToken(runtime, request->token(), deadline, response, call);
+    return call;
   }
   // An empty token means "the profile's current token".
-  runtime.cache->Get([this, &runtime, deadline, response, reactor](
+  runtime.cache->Get([&runtime, deadline, response, call](
                          absl::StatusOr<TokenCache::Result> result) {
     if (!result.ok()) {
-      reactor->Finish(ToGrpcStatus(result.status()));
+      call->Complete(result.status());
       return;
     }
     VerifyToken(runtime, std::string(result->token.value.Reveal()), deadline,
-                response, reactor);
+                response, call);
   });
-  return reactor;
+  return call;
 }
 
 void GatewayService::VerifyToken(const OpenApiProfileRuntime& profile,
                                  std::string token, absl::Time deadline,
                                  v1::VerifyResponse* response,
-                                 grpc::ServerUnaryReactor* reactor) {
+                                 ObservedCall* call) {
   const OpenApiSettings& settings = *profile.settings;
   HttpRequest request = BuildVerifyRequest(settings, token, deadline);
   OPENSSL_cleanse(token.data(), token.size());
-  http_.Send(std::move(request), [&settings, response, reactor](
-                                     absl::StatusOr<HttpResponse> answer) {
+  AddRequestId(call->request_id(), &request);
+  profile.http->Send(std::move(request), [&settings, response, call](
+                                             absl::StatusOr<HttpResponse> answer) {
     if (!answer.ok()) {
-      reactor->Finish(ToGrpcStatus(absl::Status(
+      call->Complete(absl::Status(
           answer.status().code(),
-          absl::StrCat("verify request failed: ", answer.status().message()))));
+          absl::StrCat("verify request failed: ", answer.status().message())));
       return;
     }
+    call->set_upstream_status(answer->status);
     absl::StatusOr<VerifyAnswer> verdict = ParseVerifyAnswer(*answer);
     if (!verdict.ok()) {
-      reactor->Finish(ToGrpcStatus(verdict.status()));
+      call->Complete(verdict.status());
       return;
     }
     response->set_valid(verdict->valid);
@@ -147,15 +164,15 @@ void GatewayService::VerifyToken(const OpenApiProfileRuntime& profile,
           ParseExpireTime(verdict->time, settings.expire_time_zone);
       if (time.ok()) SetTimestamp(*time, response->mutable_time());
     }
-    reactor->Finish(grpc::Status::OK);
+    call->Complete(absl::OkStatus());
   });
 }
 
 template <typename Request>
 grpc::ServerUnaryReactor* GatewayService::Forward(
-    grpc::CallbackServerContext* context, const Request& request,
-    const BaseUrl& base, Signer& signer, RejectionTest is_rejection,
-    v1::HttpResponse* response) {
+    grpc::CallbackServerContext* context, ObservedCall* call,
+    const Request& request, const BaseUrl& base, Signer& signer,
+    HttpClient& http, RejectionTest is_rejection, v1::HttpResponse* response) {
   ForwardInput input;
   input.method = request.method();
   input.path = request.path();
@@ -168,15 +185,16 @@ grpc::ServerUnaryReactor* GatewayService::Forward(
   absl::StatusOr<HttpRequest> outbound = BuildForwardRequest(
       base, std::move(input), signer.ReservedHeaders(),
       profiles_.settings().max_body_bytes, CallDeadline(*context));
-  if (!outbound.ok()) return FinishNow(context, outbound.status());
+  if (!outbound.ok()) return FinishNow(call, outbound.status());
+  AddRequestId(call->request_id(), &*outbound);
 
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  SendSigned(&signer, &http_, *std::move(outbound), std::move(is_rejection),
-             [response, reactor](absl::StatusOr<HttpResponse> answer) {
+  SendSigned(&signer, &http, *std::move(outbound), std::move(is_rejection),
+             [response, call](absl::StatusOr<HttpResponse> answer) {
                if (!answer.ok()) {
-                 reactor->Finish(ToGrpcStatus(answer.status()));
+                 call->Complete(answer.status());
                  return;
                }
+               call->set_upstream_status(answer->status);
                response->set_status(answer->status);
                for (HttpHeader& header : answer->headers) {
                  v1::Header* out = response->add_headers();
@@ -184,29 +202,35 @@ grpc::ServerUnaryReactor* GatewayService::Forward(
                  out->set_value(std::move(header.value));
                }
                response->set_body(std::move(answer->body));
-               reactor->Finish(grpc::Status::OK);
+               call->Complete(absl::OkStatus());
              });
-  return reactor;
+  return call;
 }
 
 grpc::ServerUnaryReactor* GatewayService::CallInnoPaaS(
     grpc::CallbackServerContext* context,
     const v1::CallInnoPaaSRequest* request, v1::HttpResponse* response) {
+  ObservedCall* call = StartCall(*context, "CallInnoPaaS");
   absl::StatusOr<InnoPaasProfileRuntime*> profile =
       profiles_.FindInnoPaas(request->profile());
-  if (!profile.ok()) return FinishNow(context, profile.status());
-  return Forward(context, *request, (*profile)->settings->base_url,
-                 *(*profile)->signer, /*is_rejection=*/nullptr, response);
+  if (!profile.ok()) return FinishNow(call, profile.status());
+  call->set_profile((*profile)->settings->name);
+  return Forward(context, call, *request, (*profile)->settings->base_url,
+                 *(*profile)->signer, *(*profile)->http,
+                 /*is_rejection=*/nullptr, response);
 }
 
 grpc::ServerUnaryReactor* GatewayService::CallOpenAPI(
     grpc::CallbackServerContext* context, const v1::CallOpenAPIRequest* request,
     v1::HttpResponse* response) {
+  ObservedCall* call = StartCall(*context, "CallOpenAPI");
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       profiles_.FindOpenApi(request->profile());
-  if (!profile.ok()) return FinishNow(context, profile.status());
+  if (!profile.ok()) return FinishNow(call, profile.status());
+  call->set_profile((*profile)->settings->name);
   const OpenApiSettings& settings = *(*profile)->settings;
-  return Forward(context, *request, settings.base_url, *(*profile)->signer,
+  return Forward(context, call, *request, settings.base_url,
+                 *(*profile)->signer, *(*profile)->http,
                  [&settings](const HttpResponse& answer) {
                    return IsTokenRejection(answer, settings.token_invalid_codes);
                  },
@@ -217,32 +241,35 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
     grpc::CallbackServerContext* context,
     const v1::FetchLicensesRequest* request,
     v1::FetchLicensesResponse* response) {
+  ObservedCall* call = StartCall(*context, "FetchLicenses");
   absl::StatusOr<LicenseProfileRuntime*> profile =
       profiles_.FindLicense(request->profile());
-  if (!profile.ok()) return FinishNow(context, profile.status());
+  if (!profile.ok()) return FinishNow(call, profile.status());
+  call->set_profile((*profile)->settings->name);
   std::map<std::string, std::string> fields(request->fields().begin(),
                                             request->fields().end());
   if (absl::Status valid = ValidateQuery(fields, "fields"); !valid.ok()) {
-    return FinishNow(context, valid);
+    return FinishNow(call, valid);
   }
   HttpRequest outbound = BuildLicenseRequest(*(*profile)->settings, fields,
                                              CallDeadline(*context));
   outbound.max_response_bytes = profiles_.settings().max_body_bytes;
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  SendSigned((*profile)->signer.get(), &http_, std::move(outbound),
+  AddRequestId(call->request_id(), &outbound);
+  SendSigned((*profile)->signer.get(), (*profile)->http, std::move(outbound),
              /*is_rejection=*/nullptr,
-             [response, reactor](absl::StatusOr<HttpResponse> answer) {
+             [response, call](absl::StatusOr<HttpResponse> answer) {
                if (!answer.ok()) {
-                 reactor->Finish(ToGrpcStatus(absl::Status(
+                 call->Complete(absl::Status(
                      answer.status().code(),
                      absl::StrCat("license request failed: ",
-                                  answer.status().message()))));
+                                  answer.status().message())));
                  return;
                }
+               call->set_upstream_status(answer->status);
                absl::StatusOr<LicenseAnswer> licenses =
                    ParseLicenseAnswer(*answer);
                if (!licenses.ok()) {
-                 reactor->Finish(ToGrpcStatus(licenses.status()));
+                 call->Complete(licenses.status());
                  return;
                }
                for (std::string& key : licenses->keys) {
@@ -250,15 +277,16 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
                }
                response->set_code(std::move(licenses->code));
                response->set_message(std::move(licenses->message));
-               reactor->Finish(grpc::Status::OK);
+               call->Complete(absl::OkStatus());
              });
-  return reactor;
+  return call;
 }
 
 grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
     grpc::CallbackServerContext* context,
     const v1::VerifyInboundRequest* request,
     v1::VerifyInboundResponse* response) {
+  ObservedCall* call = StartCall(*context, "VerifyInbound");
   InboundRequest inbound;
   inbound.method = request->method();
   inbound.path = request->path();
@@ -272,11 +300,12 @@ grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
                                  : absl::string_view(request->profile());
   absl::StatusOr<InboundVerifiers::Outcome> outcome =
       inbound_.Verify(profile, inbound);
-  if (!outcome.ok()) return FinishNow(context, outcome.status());
+  if (!outcome.ok()) return FinishNow(call, outcome.status());
+  call->set_profile(profile);
   response->set_authentic(outcome->verdict.authentic());
   response->set_reason(outcome->verdict.Describe());
   response->set_scheme(std::string(outcome->scheme));
-  return FinishNow(context, absl::OkStatus());
+  return FinishNow(call, absl::OkStatus());
 }
 
 }  // namespace signet

@@ -7,7 +7,9 @@
 #include "forward/signed_sender.h"
 #include "http/http_client.h"
 #include "inbound/inbound_verifiers.h"
+#include "server/observed_call.h"
 #include "server/profile_registry.h"
+#include "server/rpc_observer.h"
 #include "signet/v1/gateway.grpc.pb.h"
 
 namespace signet {
@@ -19,10 +21,13 @@ namespace signet {
 // network.
 class GatewayService final : public v1::Gateway::CallbackService {
  public:
-  // All four must outlive the service.
+  // All must outlive the service; `observer` may be null.
   GatewayService(ProfileRegistry* profiles, const InboundVerifiers* inbound,
-                 HttpClient* http, const Clock* clock)
-      : profiles_(*profiles), inbound_(*inbound), http_(*http), clock_(*clock) {}
+                 RpcObserver* observer, const Clock* clock)
+      : profiles_(*profiles),
+        inbound_(*inbound),
+        observer_(observer),
+        clock_(*clock) {}
 
   grpc::ServerUnaryReactor* GetToken(grpc::CallbackServerContext* context,
                                      const v1::GetTokenRequest* request,
@@ -52,25 +57,30 @@ class GatewayService final : public v1::Gateway::CallbackService {
       v1::VerifyInboundResponse* response) override;
 
  private:
+  // The reactor for one RPC, counted and logged when it completes.
+  ObservedCall* StartCall(const grpc::CallbackServerContext& context,
+                          absl::string_view method);
+
   // The caller's deadline, or now + default_deadline when it set none.
   absl::Time CallDeadline(const grpc::CallbackServerContext& context) const;
 
   // Sends the verify request for `token` and finishes the reactor.
-  void VerifyToken(const OpenApiProfileRuntime& profile, std::string token,
-                   absl::Time deadline, v1::VerifyResponse* response,
-                   grpc::ServerUnaryReactor* reactor);
+  static void VerifyToken(const OpenApiProfileRuntime& profile,
+                          std::string token, absl::Time deadline,
+                          v1::VerifyResponse* response, ObservedCall* call);
 
   // Validates, signs and sends a forwarded call; finishes the reactor with
   // the upstream's answer as an HttpResponse.
   template <typename Request>
   grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
-                                    const Request& request, const BaseUrl& base,
-                                    Signer& signer, RejectionTest is_rejection,
+                                    ObservedCall* call, const Request& request,
+                                    const BaseUrl& base, Signer& signer,
+                                    HttpClient& http, RejectionTest is_rejection,
                                     v1::HttpResponse* response);
 
   ProfileRegistry& profiles_;
   const InboundVerifiers& inbound_;
-  HttpClient& http_;
+  RpcObserver* const observer_;
   const Clock& clock_;
 };
 

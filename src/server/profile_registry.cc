@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "http/observed_http_client.h"
 #include "signers/apsdai_signer.h"
 #include "signers/bearer_token_signer.h"
 #include "signers/static_header_signer.h"
@@ -24,17 +25,36 @@ bool Contains(const Map& map, absl::string_view name) {
   return map.find(std::string(name)) != map.end();
 }
 
+// The profile's view of the transport: counted under its name when an
+// upstream observer is set.
+template <typename Runtime>
+void AttachHttp(Runtime& runtime, const std::string& name, HttpClient* http,
+                const Clock* clock, UpstreamObserver* observer) {
+  if (observer == nullptr) {
+    runtime.http = http;
+    return;
+  }
+  runtime.observed_http =
+      std::make_unique<ObservedHttpClient>(http, name, observer, clock);
+  runtime.http = runtime.observed_http.get();
+}
+
 }  // namespace
 
 ProfileRegistry::ProfileRegistry(GatewaySettings settings, HttpClient* http,
-                                 const Clock* clock)
+                                 const Clock* clock,
+                                 const GatewayObservers& observers)
     : settings_(std::move(settings)) {
   for (const auto& [name, profile] : settings_.openapi) {
     OpenApiProfileRuntime runtime;
     runtime.settings = &profile;
-    runtime.source = std::make_unique<OpenApiTokenSource>(&profile, http, clock);
+    AttachHttp(runtime, name, http, clock, observers.upstream);
+    runtime.source =
+        std::make_unique<OpenApiTokenSource>(&profile, runtime.http, clock);
     TokenCache::Options options;
     options.refresh_before = profile.refresh_before;
+    options.observer = observers.tokens;
+    options.profile = name;
     runtime.cache = std::make_unique<TokenCache>(runtime.source.get(), clock,
                                                  std::move(options));
     runtime.signer = std::make_unique<BearerTokenSigner>(runtime.cache.get(),
@@ -42,17 +62,33 @@ ProfileRegistry::ProfileRegistry(GatewaySettings settings, HttpClient* http,
     openapi_.emplace(name, std::move(runtime));
   }
   for (const auto& [name, profile] : settings_.innopaas) {
-    innopaas_.emplace(
-        name, InnoPaasProfileRuntime{&profile, std::make_unique<StaticHeaderSigner>(
-                                                   profile.app_key,
-                                                   profile.authorization)});
+    InnoPaasProfileRuntime runtime;
+    runtime.settings = &profile;
+    AttachHttp(runtime, name, http, clock, observers.upstream);
+    runtime.signer = std::make_unique<StaticHeaderSigner>(profile.app_key,
+                                                          profile.authorization);
+    innopaas_.emplace(name, std::move(runtime));
   }
   for (const auto& [name, profile] : settings_.licenses) {
-    licenses_.emplace(
-        name, LicenseProfileRuntime{&profile, std::make_unique<ApsdaiSigner>(
-                                                  profile.verification,
-                                                  profile.secret, clock)});
+    LicenseProfileRuntime runtime;
+    runtime.settings = &profile;
+    AttachHttp(runtime, name, http, clock, observers.upstream);
+    runtime.signer = std::make_unique<ApsdaiSigner>(profile.verification,
+                                                    profile.secret, clock);
+    licenses_.emplace(name, std::move(runtime));
   }
+}
+
+std::vector<std::pair<std::string, double>> ProfileRegistry::TokenExpiries(
+    absl::Time now) const {
+  std::vector<std::pair<std::string, double>> expiries;
+  for (const auto& [name, runtime] : openapi_) {
+    const std::optional<absl::Time> expires_at = runtime.cache->ExpiresAt();
+    if (expires_at.has_value()) {
+      expiries.emplace_back(name, absl::ToDoubleSeconds(*expires_at - now));
+    }
+  }
+  return expiries;
 }
 
 absl::Status ProfileRegistry::Missing(absl::string_view wanted,

@@ -4,12 +4,15 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/clock.h"
 #include "config/settings.h"
 #include "http/http_client.h"
+#include "server/gateway_observers.h"
 #include "signers/signer.h"
 #include "tokens/openapi_token_source.h"
 #include "tokens/token_cache.h"
@@ -20,6 +23,9 @@ namespace signet {
 // signer that attaches the cached token to forwarded calls.
 struct OpenApiProfileRuntime {
   const OpenApiSettings* settings;
+  // Every request of the profile goes through this (counted when observed).
+  HttpClient* http;
+  std::unique_ptr<HttpClient> observed_http;
   std::unique_ptr<OpenApiTokenSource> source;
   std::unique_ptr<TokenCache> cache;
   std::unique_ptr<Signer> signer;
@@ -27,11 +33,15 @@ struct OpenApiProfileRuntime {
 
 struct InnoPaasProfileRuntime {
   const InnoPaasSettings* settings;
+  HttpClient* http;
+  std::unique_ptr<HttpClient> observed_http;
   std::unique_ptr<Signer> signer;
 };
 
 struct LicenseProfileRuntime {
   const LicenseSettings* settings;
+  HttpClient* http;
+  std::unique_ptr<HttpClient> observed_http;
   std::unique_ptr<Signer> signer;
 };
 
@@ -40,9 +50,14 @@ struct LicenseProfileRuntime {
 // another kind is INVALID_ARGUMENT, a name configured nowhere NOT_FOUND.
 class ProfileRegistry {
  public:
-  // `http` and `clock` must outlive the registry.
+  // `http`, `clock` and the observers must outlive the registry.
   ProfileRegistry(GatewaySettings settings, HttpClient* http,
-                  const Clock* clock);
+                  const Clock* clock, const GatewayObservers& observers = {});
+
+  // Seconds until each OpenAPI profile's cached token expires (negative
+  // once expired); profiles without a token yet are left out.
+  std::vector<std::pair<std::string, double>> TokenExpiries(
+      absl::Time now) const;
 
   const GatewaySettings& settings() const { return settings_; }
 

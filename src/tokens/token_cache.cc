@@ -26,10 +26,14 @@ void TokenCache::Get(Callback on_done) {
     } else {
       waiters_.push_back(std::move(on_done));
       if (!fetch_in_flight_) StartFetchLocked();
-      return;
     }
   }
-  std::move(on_done)(Result{*std::move(hit), /*from_cache=*/true});
+  if (options_.observer != nullptr) {
+    options_.observer->TokenLookup(options_.profile, hit.has_value());
+  }
+  if (hit.has_value()) {
+    std::move(on_done)(Result{*std::move(hit), /*from_cache=*/true});
+  }
 }
 
 void TokenCache::ForceRefresh(Callback on_done) {
@@ -69,6 +73,9 @@ absl::Duration TokenCache::NextBackoffLocked() {
 }
 
 void TokenCache::OnFetched(absl::StatusOr<Token> result) {
+  if (options_.observer != nullptr) {
+    options_.observer->TokenFetched(options_.profile, result.ok());
+  }
   std::vector<Callback> waiters;
   {
     absl::MutexLock lock(&mu_);

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -13,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "tokens/token_observer.h"
 #include "tokens/token_source.h"
 
 namespace signet {
@@ -43,6 +45,9 @@ class TokenCache {
     // Turns a backoff into the delay actually waited. Tests pass the
     // identity; empty means uniform in [backoff/2, backoff].
     std::function<absl::Duration(absl::Duration)> jitter;
+    // Counts hits, misses and fetches under `profile`; may be null.
+    TokenObserver* observer = nullptr;
+    std::string profile;
   };
 
   struct Result {

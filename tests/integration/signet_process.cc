@@ -1,5 +1,6 @@
 #include "integration/signet_process.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <regex>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
@@ -15,6 +17,46 @@
 namespace signet::testing {
 
 absl::string_view SignetBinaryPath() { return SIGNET_BINARY_PATH; }
+
+namespace {
+
+void ExpectNoSecretsIn(const SignetProcess& signet) {
+  if (signet.process == nullptr) return;
+  const std::string logs = signet.process->Output();
+  for (const std::string& secret : signet.secrets) {
+    if (absl::StrContains(logs, secret)) {
+      ADD_FAILURE() << "signet's log contains a secret it was given (length "
+                    << secret.size() << ")";
+    }
+  }
+}
+
+bool IsSecretVariable(absl::string_view name) {
+  return absl::EndsWith(name, "_SECRET") || absl::EndsWith(name, "_KEY") ||
+         absl::EndsWith(name, "_AUTHORIZATION");
+}
+
+}  // namespace
+
+SignetProcess& SignetProcess::operator=(SignetProcess&& other) {
+  if (this != &other) {
+    ExpectNoSecretsIn(*this);
+    process = std::move(other.process);
+    secrets = std::move(other.secrets);
+    address = std::move(other.address);
+    admin_address = std::move(other.admin_address);
+    inbound_address = std::move(other.inbound_address);
+    config_path = std::move(other.config_path);
+  }
+  return *this;
+}
+
+SignetProcess::~SignetProcess() {
+  if (process == nullptr) return;
+  process->Signal(SIGTERM);
+  (void)process->WaitForExit(absl::Seconds(30));
+  ExpectNoSecretsIn(*this);
+}
 
 std::string WriteTempFile(absl::string_view stem, absl::string_view content) {
   static std::atomic<int> counter{0};
@@ -72,6 +114,9 @@ absl::StatusOr<SignetProcess> StartSignet(
     } else {
       env.emplace_back(name, std::move(value));
     }
+  }
+  for (const auto& [name, value] : env) {
+    if (IsSecretVariable(name) && !value.empty()) signet.secrets.push_back(value);
   }
   absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(
       {std::string(SignetBinaryPath()), "--config", signet.config_path,

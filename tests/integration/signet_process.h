@@ -23,9 +23,18 @@ inline constexpr char kEmulatorLicenseSecret[] = "emulator-license-secret";
 // from the environment that StartSignet sets.
 std::string EmulatorConfig(int emulator_port);
 
-// A running signet binary.
+// A running signet binary. When it is destroyed, its whole log is checked
+// for every secret it was given (the emulator's and any in extra_env whose
+// name ends in _SECRET, _KEY or _AUTHORIZATION): a hit fails the test, so
+// every integration test doubles as a log-leak test.
 struct SignetProcess {
+  SignetProcess() = default;
+  SignetProcess(SignetProcess&&) = default;
+  SignetProcess& operator=(SignetProcess&& other);
+  ~SignetProcess();
+
   std::unique_ptr<ChildProcess> process;
+  std::vector<std::string> secrets;
   std::string address;  // "127.0.0.1:<port>"
   // From the same log line; "off" when not configured.
   std::string admin_address;

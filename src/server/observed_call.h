@@ -1,0 +1,54 @@
+#ifndef SIGNET_SERVER_OBSERVED_CALL_H_
+#define SIGNET_SERVER_OBSERVED_CALL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "server/rpc_observer.h"
+
+namespace signet {
+
+// The reactor of one unary Gateway RPC. Besides finishing the call it
+// gives the call a request id (the caller's x-request-id metadata, or a new
+// one) that is sent upstream, and on completion writes the access log line
+// and reports to the RpcObserver. Handlers create it at their start and
+// call Complete exactly once, from any thread; gRPC deletes it in OnDone.
+class ObservedCall final : public grpc::ServerUnaryReactor {
+ public:
+  // `observer` may be null; it and `clock` must outlive the call.
+  ObservedCall(const grpc::CallbackServerContext& context,
+               absl::string_view method, RpcObserver* observer,
+               const Clock* clock);
+
+  const std::string& request_id() const { return request_id_; }
+
+  // The profile the call resolved to, for the log line and metric labels.
+  void set_profile(absl::string_view profile) {
+    profile_ = std::string(profile);
+  }
+  // The upstream's HTTP status, for the log line, when there was one.
+  void set_upstream_status(int status) { upstream_status_ = status; }
+
+  // Finishes the RPC with `status` (its message reaches the caller).
+  void Complete(const absl::Status& status);
+
+  void OnDone() override { delete this; }
+
+ private:
+  const absl::string_view method_;
+  RpcObserver* const observer_;
+  const Clock& clock_;
+  const absl::Time start_;
+  std::string request_id_;
+  std::string profile_;
+  int upstream_status_ = 0;
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_SERVER_OBSERVED_CALL_H_
