@@ -10,9 +10,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "admin/admin_server.h"
 #include "admin/metrics.h"
@@ -22,6 +24,7 @@
 #include "inbound/inbound_receiver.h"
 #include "log/log.h"
 #include "server/gateway_server.h"
+#include "server/readiness.h"
 
 #ifndef SIGNET_VERSION
 #define SIGNET_VERSION "dev"
@@ -29,6 +32,10 @@
 
 namespace signet {
 namespace {
+
+// How often readiness is re-checked after start-up (and a missing token
+// fetched again).
+constexpr absl::Duration kReadinessInterval = absl::Seconds(2);
 
 constexpr char kUsage[] =
     R"(signet: a gRPC sidecar that signs outbound API calls for its pod.
@@ -152,6 +159,7 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
       settings->openapi.size() + settings->innopaas.size() +
       settings->licenses.size() + settings->inbound.size();
   const std::string admin_listen = settings->admin_listen;
+  const absl::Duration prewarm_timeout = settings->prewarm_timeout;
   InboundReceiver::Options receiver_options;
   receiver_options.address = settings->inbound_listen;
   receiver_options.routes = settings->inbound_routes;
@@ -201,8 +209,7 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
   const ProfileRegistry* profiles = &(*server)->profiles();
   metrics.SetTokenExpiryReader(
       [profiles] { return profiles->TokenExpiries(absl::Now()); });
-  if (admin != nullptr) admin->SetReady(true);
-  LogInfo("serving",
+  LogInfo("listening",
           {{"address", (*server)->address()},
            {"admin_address", admin ? admin->address() : std::string("off")},
            {"inbound_address",
@@ -210,10 +217,33 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
            {"profiles", static_cast<int64_t>(profile_count)},
            {"version", SIGNET_VERSION}});
 
+  // Health stays NOT_SERVING until the prewarmed tokens are in, so an app
+  // started after the sidecar is ready never waits for a first token.
+  ReadinessCheck readiness(&(*server)->mutable_profiles(), SystemClock::Get());
+  GatewayServer* gateway = server->get();
+  AdminServer* admin_server = admin.get();
+  auto report = [gateway, admin_server](const std::vector<std::string>& unready) {
+    const bool ready = unready.empty();
+    gateway->SetServing(ready);
+    if (admin_server != nullptr) admin_server->SetReady(ready);
+    if (ready) {
+      LogInfo("ready");
+    } else {
+      LogWarning("not ready",
+                 {{"reason", "no usable token"},
+                  {"profiles", absl::StrJoin(unready, ",")}});
+    }
+  };
+  const std::vector<std::string> unready = readiness.Prewarm(prewarm_timeout);
+  report(unready);
+  auto readiness_loop = std::make_unique<ReadinessLoop>(
+      &readiness, unready.empty(), kReadinessInterval, report);
+
   int signo = 0;
   sigwait(&stop_signals, &signo);
   LogInfo("shutting down", {{"signal", strsignal(signo)},
                             {"grace", absl::FormatDuration(shutdown_grace)}});
+  readiness_loop.reset();
   if (admin != nullptr) admin->SetReady(false);
   // The receiver first (its forwards use the HTTP client and its verdicts
   // the server's verifiers); both let calls in flight finish within the

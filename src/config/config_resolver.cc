@@ -123,6 +123,7 @@ absl::StatusOr<OpenApiSettings> ResolveOpenApi(
   if (!profile.app_id_field().empty()) {
     settings.app_id_field = profile.app_id_field();
   }
+  if (profile.has_prewarm()) settings.prewarm = profile.prewarm();
   return settings;
 }
 
@@ -280,6 +281,10 @@ absl::StatusOr<GatewaySettings> ResolveConfig(
       settings.connect_timeout,
       AtPath("connect_timeout",
              ParseConfigDuration(config.connect_timeout(), absl::Seconds(5))));
+  SIGNET_ASSIGN_OR_RETURN(
+      settings.prewarm_timeout,
+      AtPath("prewarm_timeout",
+             ParseConfigDuration(config.prewarm_timeout(), absl::Seconds(10))));
   if (config.max_body_bytes() != 0) {
     settings.max_body_bytes = config.max_body_bytes();
   }

@@ -32,6 +32,8 @@ struct OpenApiSettings {
   std::string app_id_field = "app_id";
   // Body codes meaning "token no longer valid", besides HTTP 401.
   std::vector<int64_t> token_invalid_codes;
+  // Fetched at start-up and part of readiness.
+  bool prewarm = true;
 };
 
 struct InnoPaasSettings {
@@ -96,6 +98,7 @@ struct GatewaySettings {
   std::string inbound_listen;  // empty: no receiver
   std::vector<InboundRouteSettings> inbound_routes;
   std::string admin_listen = "127.0.0.1:9090";  // empty: no admin listener
+  absl::Duration prewarm_timeout = absl::Seconds(10);
 };
 
 }  // namespace signet

@@ -13,6 +13,10 @@
 namespace signet {
 namespace {
 
+// Health service name that reports the process alive (for liveness
+// probes), as opposed to "" which reports readiness.
+constexpr absl::string_view kLivenessService = "liveness";
+
 // Headroom over the body limit for the rest of a request message.
 constexpr int kMessageOverheadBytes = 64 * 1024;
 
@@ -68,8 +72,16 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     return absl::UnavailableError(absl::StrCat("cannot listen on ", listen));
   }
   gateway->address_ = BoundAddress(listen, selected_port);
-  gateway->server_->GetHealthCheckService()->SetServingStatus(true);
+  grpc::HealthCheckServiceInterface* health =
+      gateway->server_->GetHealthCheckService();
+  health->SetServingStatus("", false);
+  health->SetServingStatus(std::string(kLivenessService), true);
   return gateway;
+}
+
+void GatewayServer::SetServing(bool serving) {
+  if (shut_down_ || server_ == nullptr) return;
+  server_->GetHealthCheckService()->SetServingStatus("", serving);
 }
 
 void GatewayServer::Shutdown(absl::Duration grace) {

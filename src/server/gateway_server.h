@@ -33,6 +33,10 @@ class GatewayServer {
   // The address actually bound: "127.0.0.1:41234" for a port of 0.
   const std::string& address() const { return address_; }
 
+  // Health for the overall service ("", readiness). Starts NOT_SERVING;
+  // the "liveness" service is SERVING from start until shutdown.
+  void SetServing(bool serving);
+
   // Reports NOT_SERVING, stops accepting calls and waits for calls in
   // flight until `grace` has passed, then cancels the rest.
   void Shutdown(absl::Duration grace);
@@ -40,6 +44,7 @@ class GatewayServer {
   // The inbound profiles, shared with the verifying receiver.
   const InboundVerifiers& inbound_verifiers() const { return inbound_; }
   const ProfileRegistry& profiles() const { return profiles_; }
+  ProfileRegistry& mutable_profiles() { return profiles_; }
 
  private:
   GatewayServer(GatewaySettings settings, HttpClient* http, const Clock* clock,

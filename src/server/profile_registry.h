@@ -1,6 +1,7 @@
 #ifndef SIGNET_SERVER_PROFILE_REGISTRY_H_
 #define SIGNET_SERVER_PROFILE_REGISTRY_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -58,6 +59,12 @@ class ProfileRegistry {
   // once expired); profiles without a token yet are left out.
   std::vector<std::pair<std::string, double>> TokenExpiries(
       absl::Time now) const;
+
+  // Calls `visit` for each OpenAPI profile, in name order.
+  void ForEachOpenApi(
+      const std::function<void(const OpenApiProfileRuntime&)>& visit) const {
+    for (const auto& [name, runtime] : openapi_) visit(runtime);
+  }
 
   const GatewaySettings& settings() const { return settings_; }
 

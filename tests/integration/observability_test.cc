@@ -9,15 +9,11 @@
 #include <string>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest-spi.h"
 #include "gtest/gtest.h"
-#include "http/curl_multi_client.h"
 #include "integration/signet_process.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/emulator_process.h"
@@ -48,10 +44,6 @@ class ObservabilityTest : public ::testing::Test {
     signet_ = *std::move(signet);
     stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
         signet_.address, grpc::InsecureChannelCredentials()));
-    auto http = CurlMultiClient::Create(CurlMultiClient::Options(),
-                                        SystemClock::Get());
-    ASSERT_THAT(http, IsOk());
-    http_ = *std::move(http);
   }
 
   grpc::Status GetToken(const std::string& profile) {
@@ -64,39 +56,23 @@ class ObservabilityTest : public ::testing::Test {
   }
 
   std::string Scrape() {
-    HttpRequest request;
-    request.url = absl::StrCat("http://", signet_.admin_address, "/metrics");
-    request.deadline = absl::Now() + absl::Seconds(10);
-    absl::Notification done;
-    absl::StatusOr<HttpResponse> answer;
-    http_->Send(std::move(request), [&](absl::StatusOr<HttpResponse> result) {
-      answer = std::move(result);
-      done.Notify();
-    });
-    done.WaitForNotification();
+    absl::StatusOr<testing::AdminAnswer> answer =
+        testing::GetAdmin(signet_, "/metrics");
     EXPECT_THAT(answer, IsOk());
     if (!answer.ok()) return "";
     EXPECT_EQ(answer->status, 200);
     return answer->body;
   }
 
-  // The value of the sample line starting with `series` ("name{labels}").
   static double Sample(const std::string& metrics, const std::string& series) {
-    for (absl::string_view line : absl::StrSplit(metrics, '\n')) {
-      if (absl::StartsWith(line, series + " ")) {
-        double value = 0;
-        EXPECT_TRUE(absl::SimpleAtod(line.substr(series.size() + 1), &value));
-        return value;
-      }
-    }
-    ADD_FAILURE() << "no sample " << series << " in:\n" << metrics;
-    return -1;
+    absl::StatusOr<double> value = testing::MetricSample(metrics, series);
+    EXPECT_THAT(value, IsOk()) << metrics;
+    return value.value_or(-1);
   }
 
   EmulatorProcess emulator_;
   SignetProcess signet_;
   std::unique_ptr<v1::Gateway::Stub> stub_;
-  std::unique_ptr<CurlMultiClient> http_;
 };
 
 TEST_F(ObservabilityTest, MetricsCountRpcsTokensAndUpstreamRequests) {
@@ -194,7 +170,7 @@ TEST(LogScanTest, ASecretInTheLogFailsTheTest) {
         absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
         ASSERT_TRUE(emulator.ok());
         absl::StatusOr<SignetProcess> signet = StartSignet(
-            EmulatorConfig(emulator->port), {{"SIGNET_TEST_APP_KEY", "serving"}});
+            EmulatorConfig(emulator->port), {{"SIGNET_TEST_APP_KEY", "listening"}});
         ASSERT_TRUE(signet.ok());
       },
       "contains a secret");

@@ -10,6 +10,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "httplib.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
@@ -81,6 +85,7 @@ openapi:
     app_id: app-123
     app_secret: {env: SIGNET_TEST_OPENAPI_SECRET}
     token_timeout: 5s
+    prewarm: false
 innopaas:
   default:
     base_url: http://127.0.0.1:%d/innopaas
@@ -125,7 +130,7 @@ absl::StatusOr<SignetProcess> StartSignet(
   if (!process.ok()) return process.status();
   signet.process = *std::move(process);
   absl::StatusOr<std::string> line =
-      signet.process->WaitForLine("\"msg\":\"serving\"", absl::Seconds(20));
+      signet.process->WaitForLine("\"msg\":\"listening\"", absl::Seconds(20));
   if (!line.ok()) return line.status();
   static const std::regex kAddress("\"address\":\"([^\"]+)\"");
   std::smatch match;
@@ -139,7 +144,47 @@ absl::StatusOr<SignetProcess> StartSignet(
   if (std::regex_search(*line, match, kInbound)) {
     signet.inbound_address = match[1];
   }
+  // Readiness is decided (prewarm done or timed out) right after; most
+  // tests want the settled state. "ready" or "not ready" both end so.
+  absl::StatusOr<std::string> settled =
+      signet.process->WaitForLine("ready\"", absl::Seconds(30));
+  if (!settled.ok()) return settled.status();
   return signet;
+}
+
+absl::StatusOr<AdminAnswer> GetAdmin(const SignetProcess& signet,
+                                     absl::string_view path) {
+  const size_t colon = signet.admin_address.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(signet.admin_address.substr(colon + 1), &port)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no admin listener: ", signet.admin_address));
+  }
+  httplib::Client client(signet.admin_address.substr(0, colon), port);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(10);
+  httplib::Result result = client.Get(std::string(path).c_str());
+  if (!result) {
+    return absl::UnavailableError(
+        absl::StrCat("GET ", path, ": ", httplib::to_string(result.error())));
+  }
+  return AdminAnswer{result->status, result->body};
+}
+
+absl::StatusOr<double> MetricSample(absl::string_view metrics,
+                                    absl::string_view series) {
+  for (absl::string_view line : absl::StrSplit(metrics, '\n')) {
+    if (!absl::ConsumePrefix(&line, series) || !absl::ConsumePrefix(&line, " ")) {
+      continue;
+    }
+    double value = 0;
+    if (!absl::SimpleAtod(line, &value)) {
+      return absl::DataLossError(absl::StrCat("bad sample: ", line));
+    }
+    return value;
+  }
+  return absl::NotFoundError(absl::StrCat("no sample ", series));
 }
 
 }  // namespace signet::testing

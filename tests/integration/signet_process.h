@@ -43,11 +43,25 @@ struct SignetProcess {
 };
 
 // Writes `config_yaml` to a temp file and starts signet on it with the
-// emulator's secrets in its environment (plus `extra_env`); waits for the
-// "serving" log line and reads the bound address from it.
+// emulator's secrets in its environment (plus `extra_env`); reads the bound
+// addresses from the "listening" log line and waits until readiness is
+// settled ("ready" or "not ready").
 absl::StatusOr<SignetProcess> StartSignet(
     absl::string_view config_yaml,
     std::vector<std::pair<std::string, std::string>> extra_env = {});
+
+// GET `path` on signet's admin listener: the status and body.
+struct AdminAnswer {
+  int status = 0;
+  std::string body;
+};
+absl::StatusOr<AdminAnswer> GetAdmin(const SignetProcess& signet,
+                                     absl::string_view path);
+
+// The value of the sample `series` ("name{labels}", labels as signet
+// writes them, sorted) in a /metrics scrape; NOT_FOUND if absent.
+absl::StatusOr<double> MetricSample(absl::string_view metrics,
+                                    absl::string_view series);
 
 // The signet binary built alongside the tests.
 absl::string_view SignetBinaryPath();

@@ -1,0 +1,174 @@
+// Start-up readiness (prewarmed tokens) and graceful SIGTERM of a real
+// signet process.
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_replace.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "integration/signet_process.h"
+#include "signet/v1/gateway.grpc.pb.h"
+#include "testing/emulator_process.h"
+#include "testing/status_matchers.h"
+
+namespace signet {
+namespace {
+
+using ::grpc::health::v1::HealthCheckRequest;
+using ::grpc::health::v1::HealthCheckResponse;
+using ::signet::testing::EmulatorConfig;
+using ::signet::testing::EmulatorProcess;
+using ::signet::testing::GetAdmin;
+using ::signet::testing::GetEmulatorStats;
+using ::signet::testing::IsOk;
+using ::signet::testing::MetricSample;
+using ::signet::testing::PostEmulatorControl;
+using ::signet::testing::SignetProcess;
+using ::signet::testing::StartEmulator;
+using ::signet::testing::StartSignet;
+
+std::string PrewarmConfig(int emulator_port) {
+  return absl::StrReplaceAll(EmulatorConfig(emulator_port),
+                             {{"prewarm: false", "prewarm: true"},
+                              {"default_deadline: 10s",
+                               "default_deadline: 10s\nprewarm_timeout: 2s"}});
+}
+
+class LifecycleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
+    ASSERT_THAT(emulator, IsOk());
+    emulator_ = *std::move(emulator);
+  }
+
+  HealthCheckResponse::ServingStatus Health(const SignetProcess& signet,
+                                            const std::string& service = "") {
+    auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+        signet.address, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    HealthCheckRequest request;
+    request.set_service(service);
+    HealthCheckResponse response;
+    const grpc::Status status = health->Check(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.status();
+  }
+
+  EmulatorProcess emulator_;
+};
+
+TEST_F(LifecycleTest, TokensArePrewarmedBeforeServing) {
+  absl::StatusOr<SignetProcess> signet = StartSignet(PrewarmConfig(emulator_.port));
+  ASSERT_THAT(signet, IsOk());
+  ASSERT_THAT(signet->process->WaitForLine("\"msg\":\"ready\"", absl::Seconds(1)),
+              IsOk());
+  // The token was fetched without any caller asking.
+  absl::StatusOr<testing::EmulatorStats> stats = GetEmulatorStats(emulator_.port);
+  ASSERT_THAT(stats, IsOk());
+  EXPECT_EQ(stats->tokens_issued, 1);
+  EXPECT_EQ(Health(*signet), HealthCheckResponse::SERVING);
+
+  auto stub = v1::Gateway::NewStub(grpc::CreateChannel(
+      signet->address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  v1::GetTokenResponse token;
+  ASSERT_TRUE(stub->GetToken(&context, v1::GetTokenRequest(), &token).ok());
+  EXPECT_TRUE(token.from_cache());
+}
+
+TEST_F(LifecycleTest, NotReadyUntilTheTokenUpstreamRecovers) {
+  ASSERT_THAT(PostEmulatorControl(
+                  emulator_.port, "/__faults",
+                  R"({"mode":"error","status":503,"route":"token"})"),
+              IsOk());
+  absl::StatusOr<SignetProcess> signet = StartSignet(PrewarmConfig(emulator_.port));
+  ASSERT_THAT(signet, IsOk());
+  ASSERT_THAT(
+      signet->process->WaitForLine("\"msg\":\"not ready\"", absl::Seconds(1)),
+      IsOk());
+  // Readiness is down, liveness is not: Kubernetes must not restart it.
+  EXPECT_EQ(Health(*signet), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(Health(*signet, "liveness"), HealthCheckResponse::SERVING);
+  absl::StatusOr<testing::AdminAnswer> readyz = GetAdmin(*signet, "/readyz");
+  ASSERT_THAT(readyz, IsOk());
+  EXPECT_EQ(readyz->status, 503);
+
+  ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults", R"({"mode":"none"})"),
+              IsOk());
+  ASSERT_THAT(signet->process->WaitForLine("\"msg\":\"ready\"", absl::Seconds(20)),
+              IsOk());
+  EXPECT_EQ(Health(*signet), HealthCheckResponse::SERVING);
+  readyz = GetAdmin(*signet, "/readyz");
+  ASSERT_THAT(readyz, IsOk());
+  EXPECT_EQ(readyz->status, 200);
+}
+
+TEST_F(LifecycleTest, SigtermLetsCallsInFlightFinish) {
+  constexpr int kCalls = 16;
+  ASSERT_THAT(PostEmulatorControl(
+                  emulator_.port, "/__faults",
+                  R"({"mode":"slow","delay_ms":1500,"route":"innopaas"})"),
+              IsOk());
+  absl::StatusOr<SignetProcess> signet = StartSignet(EmulatorConfig(emulator_.port));
+  ASSERT_THAT(signet, IsOk());
+  auto stub = v1::Gateway::NewStub(grpc::CreateChannel(
+      signet->address, grpc::InsecureChannelCredentials()));
+
+  absl::Mutex mu;
+  std::vector<grpc::Status> statuses;
+  std::vector<int> http_statuses;
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCalls; ++i) {
+    callers.emplace_back([&] {
+      grpc::ClientContext context;
+      context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+      v1::CallInnoPaaSRequest request;
+      request.set_method("GET");
+      request.set_path("/v1/slow");
+      v1::HttpResponse response;
+      const grpc::Status status = stub->CallInnoPaaS(&context, request, &response);
+      absl::MutexLock lock(&mu);
+      statuses.push_back(status);
+      http_statuses.push_back(response.status());
+    });
+  }
+  // Await every call being inside signet (its in-flight gauge) before
+  // the signal, so the test is about calls truly in flight.
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  double in_flight = 0;
+  while (absl::Now() < give_up) {
+    absl::StatusOr<testing::AdminAnswer> metrics = GetAdmin(*signet, "/metrics");
+    ASSERT_THAT(metrics, IsOk());
+    in_flight = MetricSample(metrics->body, "signet_rpc_in_flight").value_or(0);
+    if (in_flight == kCalls) break;
+    absl::SleepFor(absl::Milliseconds(10));  // polling a remote gauge
+  }
+  ASSERT_EQ(in_flight, kCalls);
+
+  signet->process->Signal(SIGTERM);
+  ASSERT_THAT(signet->process->WaitForLine("\"msg\":\"shutting down\"",
+                                           absl::Seconds(5)),
+              IsOk());
+  for (std::thread& caller : callers) caller.join();
+  absl::StatusOr<int> code = signet->process->WaitForExit(absl::Seconds(30));
+  ASSERT_THAT(code, IsOk());
+  EXPECT_EQ(*code, 0);
+  ASSERT_EQ(statuses.size(), static_cast<size_t>(kCalls));
+  for (int i = 0; i < kCalls; ++i) {
+    EXPECT_TRUE(statuses[i].ok()) << statuses[i].error_message();
+    EXPECT_EQ(http_statuses[i], 200);
+  }
+}
+
+}  // namespace
+}  // namespace signet
