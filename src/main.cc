@@ -23,6 +23,7 @@
 #include "http/curl_multi_client.h"
 #include "inbound/inbound_receiver.h"
 #include "log/log.h"
+#include "server/config_reloader.h"
 #include "server/gateway_server.h"
 #include "server/readiness.h"
 
@@ -56,7 +57,10 @@ Options:
   --help                    Show this help.
   --version                 Print the version.
 
-Logs are JSON lines on stderr. See README.md for the configuration reference.
+Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reloads the configuration
+(secret files and the config file are also watched and reloaded when they
+change). Logs are JSON lines on stderr. See README.md for the configuration
+reference.
 )";
 
 struct Flags {
@@ -131,20 +135,22 @@ int CheckConfig(const std::string& path) {
 }
 
 int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
-  absl::StatusOr<GatewaySettings> settings = LoadSettings(config_path);
-  if (!settings.ok()) {
+  absl::StatusOr<LoadedConfig> loaded = LoadConfigWithSources(config_path);
+  if (!loaded.ok()) {
     LogError("invalid config",
-             {{"error", std::string(settings.status().message())}});
+             {{"error", std::string(loaded.status().message())}});
     return 1;
   }
+  GatewaySettings* settings = &loaded->settings;
 
   // Signals are taken by sigwait() on this thread; every thread created
   // from here on inherits the mask, so none of them is interrupted.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   CurlMultiClient::Options http_options;
   http_options.connect_timeout = settings->connect_timeout;
@@ -160,6 +166,7 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
       settings->licenses.size() + settings->inbound.size();
   const std::string admin_listen = settings->admin_listen;
   const absl::Duration prewarm_timeout = settings->prewarm_timeout;
+  const absl::Duration watch_interval = settings->watch_interval;
   InboundReceiver::Options receiver_options;
   receiver_options.address = settings->inbound_listen;
   receiver_options.routes = settings->inbound_routes;
@@ -194,7 +201,13 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
   if (!receiver_options.address.empty()) {
     absl::StatusOr<std::unique_ptr<InboundReceiver>> started =
         InboundReceiver::Start(std::move(receiver_options),
-                               &(*server)->inbound_verifiers(), http->get(),
+                               [gateway = server->get()] {
+                                 std::shared_ptr<GatewayRuntime> runtime =
+                                     gateway->runtime();
+                                 return std::shared_ptr<const InboundVerifiers>(
+                                     runtime, &runtime->inbound);
+                               },
+                               http->get(),
                                SystemClock::Get());
     if (!started.ok()) {
       LogError("cannot start the inbound receiver",
@@ -206,21 +219,26 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
   CurlMultiClient* transport = http->get();
   metrics.SetConnectionsOpenedReader(
       [transport] { return transport->connections_opened(); });
-  const ProfileRegistry* profiles = &(*server)->profiles();
-  metrics.SetTokenExpiryReader(
-      [profiles] { return profiles->TokenExpiries(absl::Now()); });
+  GatewayServer* gateway = server->get();
+  const ReadinessCheck::RegistrySource current_profiles = [gateway] {
+    std::shared_ptr<GatewayRuntime> runtime = gateway->runtime();
+    return std::shared_ptr<const ProfileRegistry>(runtime, &runtime->profiles);
+  };
+  metrics.SetTokenExpiryReader([current_profiles] {
+    return current_profiles()->TokenExpiries(absl::Now());
+  });
   LogInfo("listening",
           {{"address", (*server)->address()},
            {"admin_address", admin ? admin->address() : std::string("off")},
            {"inbound_address",
             receiver ? receiver->address() : std::string("off")},
+           {"health_address", gateway->health_address()},
            {"profiles", static_cast<int64_t>(profile_count)},
            {"version", SIGNET_VERSION}});
 
   // Health stays NOT_SERVING until the prewarmed tokens are in, so an app
   // started after the sidecar is ready never waits for a first token.
-  ReadinessCheck readiness(&(*server)->mutable_profiles(), SystemClock::Get());
-  GatewayServer* gateway = server->get();
+  ReadinessCheck readiness(current_profiles, SystemClock::Get());
   AdminServer* admin_server = admin.get();
   auto report = [gateway, admin_server](const std::vector<std::string>& unready) {
     const bool ready = unready.empty();
@@ -239,10 +257,15 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
   auto readiness_loop = std::make_unique<ReadinessLoop>(
       &readiness, unready.empty(), kReadinessInterval, report);
 
+  auto reloader = std::make_unique<ConfigReloader>(
+      config_path, std::move(loaded->sources), gateway, watch_interval);
   int signo = 0;
-  sigwait(&stop_signals, &signo);
+  while (sigwait(&signals, &signo) == 0 && signo == SIGHUP) {
+    reloader->Reload("SIGHUP");
+  }
   LogInfo("shutting down", {{"signal", strsignal(signo)},
                             {"grace", absl::FormatDuration(shutdown_grace)}});
+  reloader.reset();
   readiness_loop.reset();
   if (admin != nullptr) admin->SetReady(false);
   // The receiver first (its forwards use the HTTP client and its verdicts

@@ -331,6 +331,11 @@ absl::StatusOr<GatewaySettings> ResolveConfig(
         "inbound_listen and inbound_routes go together: the receiver needs "
         "an address and at least one route");
   }
+  settings.health_listen = config.health_listen();
+  SIGNET_ASSIGN_OR_RETURN(
+      settings.watch_interval,
+      AtPath("watch_interval",
+             ParseConfigDuration(config.watch_interval(), absl::Seconds(2))));
   if (config.admin_listen() == "off") {
     settings.admin_listen.clear();
   } else if (!config.admin_listen().empty()) {
@@ -343,6 +348,55 @@ absl::StatusOr<GatewaySettings> ResolveConfig(
         "inbound");
   }
   return settings;
+}
+
+namespace {
+
+void CollectSecretFiles(const google::protobuf::Message& message,
+                        std::vector<std::string>* paths) {
+  if (message.GetDescriptor() == SecretRef::descriptor()) {
+    const auto& ref = static_cast<const SecretRef&>(message);
+    if (ref.source_case() == SecretRef::kFile) paths->push_back(ref.file());
+    return;
+  }
+  const google::protobuf::Reflection& reflection = *message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection.ListFields(message, &fields);
+  for (const google::protobuf::FieldDescriptor* field : fields) {
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+      continue;
+    }
+    if (field->is_repeated()) {  // maps are repeated entry messages
+      for (int i = 0; i < reflection.FieldSize(message, field); ++i) {
+        CollectSecretFiles(reflection.GetRepeatedMessage(message, field, i),
+                           paths);
+      }
+    } else {
+      CollectSecretFiles(reflection.GetMessage(message, field), paths);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> SecretFilePaths(const google::protobuf::Message& config) {
+  std::vector<std::string> paths;
+  CollectSecretFiles(config, &paths);
+  return paths;
+}
+
+absl::StatusOr<LoadedConfig> LoadConfigWithSources(absl::string_view path) {
+  SIGNET_ASSIGN_OR_RETURN(config::v1::Config config, LoadConfigFile(path));
+  auto settings = ResolveConfig(config);
+  if (!settings.ok()) {
+    return absl::Status(settings.status().code(),
+                        absl::StrCat(path, ": ", settings.status().message()));
+  }
+  LoadedConfig loaded{*std::move(settings), {std::string(path)}};
+  for (std::string& file : SecretFilePaths(config)) {
+    loaded.sources.push_back(std::move(file));
+  }
+  return loaded;
 }
 
 absl::StatusOr<GatewaySettings> LoadSettings(absl::string_view path) {

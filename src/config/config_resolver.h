@@ -1,6 +1,9 @@
 #ifndef SIGNET_CONFIG_CONFIG_RESOLVER_H_
 #define SIGNET_CONFIG_CONFIG_RESOLVER_H_
 
+#include <string>
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -22,6 +25,18 @@ absl::StatusOr<absl::Duration> ParseConfigDuration(absl::string_view text,
 
 // Loads the file, parses and resolves it: what --check-config and start-up run.
 absl::StatusOr<GatewaySettings> LoadSettings(absl::string_view path);
+
+// Settings and the files they were read from: the config file itself and
+// every {file: ...} secret, which are watched for changes at run time.
+struct LoadedConfig {
+  GatewaySettings settings;
+  std::vector<std::string> sources;
+};
+absl::StatusOr<LoadedConfig> LoadConfigWithSources(absl::string_view path);
+
+// Every SecretRef `file` in `config`, found by walking the message, so a
+// new kind of profile is covered without being listed here.
+std::vector<std::string> SecretFilePaths(const google::protobuf::Message& config);
 
 }  // namespace signet
 

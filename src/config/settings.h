@@ -98,6 +98,8 @@ struct GatewaySettings {
   std::string inbound_listen;  // empty: no receiver
   std::vector<InboundRouteSettings> inbound_routes;
   std::string admin_listen = "127.0.0.1:9090";  // empty: no admin listener
+  std::string health_listen;                    // empty: no probe listener
+  absl::Duration watch_interval = absl::Seconds(2);
   absl::Duration prewarm_timeout = absl::Seconds(10);
 };
 

@@ -32,13 +32,13 @@ bool IsHopByHop(absl::string_view name) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<InboundReceiver>> InboundReceiver::Start(
-    Options options, const InboundVerifiers* verifiers, HttpClient* http,
+    Options options, VerifierSource verifiers, HttpClient* http,
     const Clock* clock) {
   HttpServerOptions server_options;
   server_options.address = options.address;
   server_options.max_body_bytes = options.max_body_bytes;
   std::unique_ptr<InboundReceiver> receiver(
-      new InboundReceiver(std::move(options), verifiers, http, clock));
+      new InboundReceiver(std::move(options), std::move(verifiers), http, clock));
   const InboundReceiver* self = receiver.get();
   absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
       std::move(server_options),
@@ -64,7 +64,7 @@ void InboundReceiver::Handle(ServerRequest request,
   InboundRequest inbound{request.method, request.path,
                          std::move(request.headers), std::move(request.body)};
   absl::StatusOr<InboundVerifiers::Outcome> outcome =
-      verifiers_.Verify(route->profile, inbound);
+      verifiers_()->Verify(route->profile, inbound);
   if (!outcome.ok()) {  // the resolver checked the route's profile exists
     std::move(respond)(Text(500, "inbound route misconfigured"));
     return;

@@ -1,6 +1,7 @@
 #ifndef SIGNET_INBOUND_INBOUND_RECEIVER_H_
 #define SIGNET_INBOUND_INBOUND_RECEIVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,9 +36,13 @@ class InboundReceiver {
     absl::Duration forward_timeout = absl::Seconds(30);
   };
 
-  // `verifiers`, `http` and `clock` must outlive the receiver.
+  // The current verifiers, read per request (a config reload swaps them).
+  using VerifierSource =
+      std::function<std::shared_ptr<const InboundVerifiers>()>;
+
+  // `http` and `clock` must outlive the receiver.
   static absl::StatusOr<std::unique_ptr<InboundReceiver>> Start(
-      Options options, const InboundVerifiers* verifiers, HttpClient* http,
+      Options options, VerifierSource verifiers, HttpClient* http,
       const Clock* clock);
 
   const std::string& address() const { return server_->address(); }
@@ -46,17 +51,17 @@ class InboundReceiver {
   }
 
  private:
-  InboundReceiver(Options options, const InboundVerifiers* verifiers,
-                  HttpClient* http, const Clock* clock)
+  InboundReceiver(Options options, VerifierSource verifiers, HttpClient* http,
+                  const Clock* clock)
       : options_(std::move(options)),
-        verifiers_(*verifiers),
+        verifiers_(std::move(verifiers)),
         http_(*http),
         clock_(*clock) {}
 
   void Handle(ServerRequest request, ServerResponder respond) const;
 
   const Options options_;
-  const InboundVerifiers& verifiers_;
+  const VerifierSource verifiers_;
   HttpClient& http_;
   const Clock& clock_;
   std::unique_ptr<HttpServer> server_;

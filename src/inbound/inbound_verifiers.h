@@ -23,16 +23,23 @@ class InboundVerifiers {
     absl::string_view scheme;
   };
 
-  // `clock` and `observer` (may be null) must outlive this.
+  // `clock` and `observer` (may be null) must outlive this. Verifiers whose
+  // settings equal those in `previous` (may be null) are taken over from
+  // it, so a config reload does not forget accepted APSDAI signatures.
   InboundVerifiers(const std::map<std::string, InboundSettings>& settings,
-                   const Clock* clock, InboundObserver* observer);
+                   const Clock* clock, InboundObserver* observer,
+                   const InboundVerifiers* previous = nullptr);
 
   // NOT_FOUND naming `profile` when it is not configured.
   absl::StatusOr<Outcome> Verify(absl::string_view profile,
                                  const InboundRequest& request) const;
 
  private:
-  std::map<std::string, VerifierPtr, std::less<>> verifiers_;
+  struct Entry {
+    InboundSettings settings;
+    std::shared_ptr<Verifier> verifier;
+  };
+  std::map<std::string, Entry, std::less<>> verifiers_;
   InboundObserver* const observer_;
 };
 

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.pb.h"
+#include "log/log.h"
 
 namespace signet {
 namespace {
@@ -30,19 +31,24 @@ std::string BoundAddress(const std::string& listen, int selected_port) {
 
 }  // namespace
 
-GatewayServer::GatewayServer(GatewaySettings settings, HttpClient* http,
-                             const Clock* clock,
+GatewayServer::GatewayServer(HttpClient* http, const Clock* clock,
                              const GatewayObservers& observers)
-    : profiles_(std::move(settings), http, clock, observers),
-      inbound_(profiles_.settings().inbound, clock, observers.inbound),
-      service_(&profiles_, &inbound_, observers.rpc, clock) {}
+    : http_(http),
+      clock_(clock),
+      observers_(observers),
+      runtime_(clock),
+      service_(&runtime_, observers.rpc, clock) {}
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     GatewaySettings settings, HttpClient* http, const Clock* clock,
     const GatewayObservers& observers) {
   const std::string listen = settings.listen;
+  const std::string health_listen = settings.health_listen;
+  const size_t max_body = settings.max_body_bytes;
   std::unique_ptr<GatewayServer> gateway(
-      new GatewayServer(std::move(settings), http, clock, observers));
+      new GatewayServer(http, clock, observers));
+  gateway->runtime_.Set(std::make_shared<GatewayRuntime>(
+      std::move(settings), http, clock, observers, nullptr));
 
   // Debian's libgrpc++ serves grpc.health.v1.Health itself; touching the
   // compiled descriptor links it in so that reflection can describe it too.
@@ -55,7 +61,6 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(),
                            &selected_port);
   builder.RegisterService(&gateway->service_);
-  const size_t max_body = gateway->profiles_.settings().max_body_bytes;
   builder.SetMaxReceiveMessageSize(
       static_cast<int>(std::min<size_t>(max_body + kMessageOverheadBytes,
                                         INT32_MAX)));
@@ -72,24 +77,67 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     return absl::UnavailableError(absl::StrCat("cannot listen on ", listen));
   }
   gateway->address_ = BoundAddress(listen, selected_port);
-  grpc::HealthCheckServiceInterface* health =
-      gateway->server_->GetHealthCheckService();
-  health->SetServingStatus("", false);
-  health->SetServingStatus(std::string(kLivenessService), true);
+
+  if (!health_listen.empty()) {
+    // A second server with no service of ours: only the default health
+    // service (and reflection) that every builder adds. Kubernetes gRPC
+    // probes connect to the pod IP, and this keeps the API on loopback.
+    grpc::ServerBuilder health_builder;
+    int health_port = 0;
+    health_builder.AddListeningPort(
+        health_listen, grpc::InsecureServerCredentials(), &health_port);
+    gateway->health_server_ = health_builder.BuildAndStart();
+    if (gateway->health_server_ == nullptr || health_port == 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on health_listen ", health_listen));
+    }
+    gateway->health_address_ = BoundAddress(health_listen, health_port);
+  }
+  gateway->SetHealth("", false);
+  gateway->SetHealth(std::string(kLivenessService), true);
   return gateway;
+}
+
+void GatewayServer::SetHealth(const std::string& service, bool serving) {
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    if (server != nullptr) {
+      server->GetHealthCheckService()->SetServingStatus(service, serving);
+    }
+  }
 }
 
 void GatewayServer::SetServing(bool serving) {
   if (shut_down_ || server_ == nullptr) return;
-  server_->GetHealthCheckService()->SetServingStatus("", serving);
+  SetHealth("", serving);
+}
+
+void GatewayServer::Reload(GatewaySettings settings) {
+  std::shared_ptr<GatewayRuntime> current = runtime_.Get();
+  const GatewaySettings& old = current->profiles.settings();
+  if (settings.listen != old.listen ||
+      settings.health_listen != old.health_listen ||
+      settings.admin_listen != old.admin_listen ||
+      settings.inbound_listen != old.inbound_listen ||
+      settings.connect_timeout != old.connect_timeout) {
+    LogWarning(
+        "config reload: listen addresses, inbound routes and connect_timeout "
+        "take effect at the next restart");
+  }
+  runtime_.Set(std::make_shared<GatewayRuntime>(
+      std::move(settings), http_, clock_, observers_, current.get()));
 }
 
 void GatewayServer::Shutdown(absl::Duration grace) {
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  SetHealth("", false);
+  SetHealth(std::string(kLivenessService), false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+    health_server_->Wait();
+  }
 }
 
 GatewayServer::~GatewayServer() { Shutdown(absl::ZeroDuration()); }

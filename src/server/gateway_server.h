@@ -11,19 +11,19 @@
 #include "common/clock.h"
 #include "config/settings.h"
 #include "http/http_client.h"
-#include "inbound/inbound_verifiers.h"
 #include "server/gateway_observers.h"
+#include "server/gateway_runtime.h"
 #include "server/gateway_service.h"
-#include "server/profile_registry.h"
 
 namespace signet {
 
-// The running gateway: profile state, the Gateway service, the standard
-// health service and server reflection on one gRPC server.
+// The running gateway: the current runtime (profiles, verifiers), the
+// Gateway service, the standard health service and server reflection on one
+// gRPC server, plus an optional probe-only health listener.
 class GatewayServer {
  public:
-  // Starts serving on settings.listen. `http`, `clock` and the observers
-  // must outlive the server.
+  // Starts serving on settings.listen (and settings.health_listen). `http`,
+  // `clock` and the observers must outlive the server.
   static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(
       GatewaySettings settings, HttpClient* http, const Clock* clock,
       const GatewayObservers& observers = {});
@@ -32,29 +32,41 @@ class GatewayServer {
 
   // The address actually bound: "127.0.0.1:41234" for a port of 0.
   const std::string& address() const { return address_; }
+  // The probe-only health listener's address, or "off".
+  const std::string& health_address() const { return health_address_; }
+
+  // Swaps in a runtime built from `settings`, taking over the state of
+  // every unchanged profile. Listen addresses are not reloadable: a change
+  // is logged and ignored until a restart.
+  void Reload(GatewaySettings settings);
+
+  // The current runtime (for readiness and metrics).
+  std::shared_ptr<GatewayRuntime> runtime() const { return runtime_.Get(); }
 
   // Health for the overall service ("", readiness). Starts NOT_SERVING;
-  // the "liveness" service is SERVING from start until shutdown.
+  // the "liveness" service is SERVING from start until shutdown. Not to be
+  // called concurrently with Shutdown.
   void SetServing(bool serving);
 
   // Reports NOT_SERVING, stops accepting calls and waits for calls in
   // flight until `grace` has passed, then cancels the rest.
   void Shutdown(absl::Duration grace);
 
-  // The inbound profiles, shared with the verifying receiver.
-  const InboundVerifiers& inbound_verifiers() const { return inbound_; }
-  const ProfileRegistry& profiles() const { return profiles_; }
-  ProfileRegistry& mutable_profiles() { return profiles_; }
-
  private:
-  GatewayServer(GatewaySettings settings, HttpClient* http, const Clock* clock,
+  GatewayServer(HttpClient* http, const Clock* clock,
                 const GatewayObservers& observers);
 
-  ProfileRegistry profiles_;
-  InboundVerifiers inbound_;
+  void SetHealth(const std::string& service, bool serving);
+
+  HttpClient* const http_;
+  const Clock* const clock_;
+  const GatewayObservers observers_;
+  RuntimeHolder runtime_;
   GatewayService service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;
   std::string address_;
+  std::string health_address_ = "off";
   bool shut_down_ = false;
 };
 

@@ -66,11 +66,19 @@ ObservedCall* GatewayService::StartCall(
   return new ObservedCall(context, method, observer_, &clock_);
 }
 
+GatewayRuntime& GatewayService::Pin(ObservedCall* call) const {
+  std::shared_ptr<GatewayRuntime> runtime = runtime_.Get();
+  GatewayRuntime& pinned = *runtime;
+  call->Hold(std::move(runtime));
+  return pinned;
+}
+
 absl::Time GatewayService::CallDeadline(
-    const grpc::CallbackServerContext& context) const {
+    const grpc::CallbackServerContext& context,
+    const GatewaySettings& settings) const {
   const auto deadline = context.deadline();
   const absl::Time fallback =
-      clock_.Now() + profiles_.settings().default_deadline;
+      clock_.Now() + settings.default_deadline;
   if (deadline == std::chrono::system_clock::time_point::max()) {
     return fallback;
   }
@@ -81,11 +89,12 @@ grpc::ServerUnaryReactor* GatewayService::GetToken(
     grpc::CallbackServerContext* context, const v1::GetTokenRequest* request,
     v1::GetTokenResponse* response) {
   ObservedCall* call = StartCall(*context, "GetToken");
+  GatewayRuntime& runtime = Pin(call);
   absl::StatusOr<OpenApiProfileRuntime*> profile =
-      profiles_.FindOpenApi(request->profile());
+      runtime.profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
-  call->set_profile((*profile)->settings->name);
-  const std::string& app_id = (*profile)->settings->app_id;
+  call->set_profile((*profile)->settings.name);
+  const std::string& app_id = (*profile)->settings.app_id;
   auto on_token = [call, response, &app_id](
                       absl::StatusOr<TokenCache::Result> result) {
     if (!result.ok()) {
@@ -110,24 +119,26 @@ grpc::ServerUnaryReactor* GatewayService::Verify(
     grpc::CallbackServerContext* context, const v1::VerifyRequest* request,
     v1::VerifyResponse* response) {
   ObservedCall* call = StartCall(*context, "Verify");
+  GatewayRuntime& runtime = Pin(call);
   absl::StatusOr<OpenApiProfileRuntime*> profile =
-      profiles_.FindOpenApi(request->profile());
+      runtime.profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
-  call->set_profile((*profile)->settings->name);
-  const absl::Time deadline = CallDeadline(*context);
-  OpenApiProfileRuntime& runtime = **profile;
+  call->set_profile((*profile)->settings.name);
+  const absl::Time deadline =
+      CallDeadline(*context, runtime.profiles.settings());
+  OpenApiProfileRuntime& openapi = **profile;
   if (!request->token().empty()) {
-    VerifyToken(runtime, request->token(), deadline, response, call);
+    VerifyToken(openapi, request->token(), deadline, response, call);
     return call;
   }
   // An empty token means "the profile's current token".
-  runtime.cache->Get([&runtime, deadline, response, call](
+  openapi.cache->Get([&openapi, deadline, response, call](
                          absl::StatusOr<TokenCache::Result> result) {
     if (!result.ok()) {
       call->Complete(result.status());
       return;
     }
-    VerifyToken(runtime, std::string(result->token.value.Reveal()), deadline,
+    VerifyToken(openapi, std::string(result->token.value.Reveal()), deadline,
                 response, call);
   });
   return call;
@@ -137,7 +148,7 @@ void GatewayService::VerifyToken(const OpenApiProfileRuntime& profile,
                                  std::string token, absl::Time deadline,
                                  v1::VerifyResponse* response,
                                  ObservedCall* call) {
-  const OpenApiSettings& settings = *profile.settings;
+  const OpenApiSettings& settings = profile.settings;
   HttpRequest request = BuildVerifyRequest(settings, token, deadline);
   OPENSSL_cleanse(token.data(), token.size());
   AddRequestId(call->request_id(), &request);
@@ -171,8 +182,9 @@ void GatewayService::VerifyToken(const OpenApiProfileRuntime& profile,
 template <typename Request>
 grpc::ServerUnaryReactor* GatewayService::Forward(
     grpc::CallbackServerContext* context, ObservedCall* call,
-    const Request& request, const BaseUrl& base, Signer& signer,
-    HttpClient& http, RejectionTest is_rejection, v1::HttpResponse* response) {
+    const GatewaySettings& settings, const Request& request,
+    const BaseUrl& base, Signer& signer, HttpClient& http,
+    RejectionTest is_rejection, v1::HttpResponse* response) {
   ForwardInput input;
   input.method = request.method();
   input.path = request.path();
@@ -184,7 +196,7 @@ grpc::ServerUnaryReactor* GatewayService::Forward(
   input.body = request.body();
   absl::StatusOr<HttpRequest> outbound = BuildForwardRequest(
       base, std::move(input), signer.ReservedHeaders(),
-      profiles_.settings().max_body_bytes, CallDeadline(*context));
+      settings.max_body_bytes, CallDeadline(*context, settings));
   if (!outbound.ok()) return FinishNow(call, outbound.status());
   AddRequestId(call->request_id(), &*outbound);
 
@@ -211,11 +223,13 @@ grpc::ServerUnaryReactor* GatewayService::CallInnoPaaS(
     grpc::CallbackServerContext* context,
     const v1::CallInnoPaaSRequest* request, v1::HttpResponse* response) {
   ObservedCall* call = StartCall(*context, "CallInnoPaaS");
+  GatewayRuntime& runtime = Pin(call);
   absl::StatusOr<InnoPaasProfileRuntime*> profile =
-      profiles_.FindInnoPaas(request->profile());
+      runtime.profiles.FindInnoPaas(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
-  call->set_profile((*profile)->settings->name);
-  return Forward(context, call, *request, (*profile)->settings->base_url,
+  call->set_profile((*profile)->settings.name);
+  return Forward(context, call, runtime.profiles.settings(), *request,
+                 (*profile)->settings.base_url,
                  *(*profile)->signer, *(*profile)->http,
                  /*is_rejection=*/nullptr, response);
 }
@@ -224,12 +238,14 @@ grpc::ServerUnaryReactor* GatewayService::CallOpenAPI(
     grpc::CallbackServerContext* context, const v1::CallOpenAPIRequest* request,
     v1::HttpResponse* response) {
   ObservedCall* call = StartCall(*context, "CallOpenAPI");
+  GatewayRuntime& runtime = Pin(call);
   absl::StatusOr<OpenApiProfileRuntime*> profile =
-      profiles_.FindOpenApi(request->profile());
+      runtime.profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
-  call->set_profile((*profile)->settings->name);
-  const OpenApiSettings& settings = *(*profile)->settings;
-  return Forward(context, call, *request, settings.base_url,
+  call->set_profile((*profile)->settings.name);
+  const OpenApiSettings& settings = (*profile)->settings;
+  return Forward(context, call, runtime.profiles.settings(), *request,
+                 settings.base_url,
                  *(*profile)->signer, *(*profile)->http,
                  [&settings](const HttpResponse& answer) {
                    return IsTokenRejection(answer, settings.token_invalid_codes);
@@ -242,18 +258,20 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
     const v1::FetchLicensesRequest* request,
     v1::FetchLicensesResponse* response) {
   ObservedCall* call = StartCall(*context, "FetchLicenses");
+  GatewayRuntime& runtime = Pin(call);
   absl::StatusOr<LicenseProfileRuntime*> profile =
-      profiles_.FindLicense(request->profile());
+      runtime.profiles.FindLicense(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
-  call->set_profile((*profile)->settings->name);
+  call->set_profile((*profile)->settings.name);
   std::map<std::string, std::string> fields(request->fields().begin(),
                                             request->fields().end());
   if (absl::Status valid = ValidateQuery(fields, "fields"); !valid.ok()) {
     return FinishNow(call, valid);
   }
-  HttpRequest outbound = BuildLicenseRequest(*(*profile)->settings, fields,
-                                             CallDeadline(*context));
-  outbound.max_response_bytes = profiles_.settings().max_body_bytes;
+  HttpRequest outbound =
+      BuildLicenseRequest((*profile)->settings, fields,
+                          CallDeadline(*context, runtime.profiles.settings()));
+  outbound.max_response_bytes = runtime.profiles.settings().max_body_bytes;
   AddRequestId(call->request_id(), &outbound);
   SendSigned((*profile)->signer.get(), (*profile)->http, std::move(outbound),
              /*is_rejection=*/nullptr,
@@ -287,6 +305,7 @@ grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
     const v1::VerifyInboundRequest* request,
     v1::VerifyInboundResponse* response) {
   ObservedCall* call = StartCall(*context, "VerifyInbound");
+  GatewayRuntime& runtime = Pin(call);
   InboundRequest inbound;
   inbound.method = request->method();
   inbound.path = request->path();
@@ -299,7 +318,7 @@ grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
       request->profile().empty() ? absl::string_view("default")
                                  : absl::string_view(request->profile());
   absl::StatusOr<InboundVerifiers::Outcome> outcome =
-      inbound_.Verify(profile, inbound);
+      runtime.inbound.Verify(profile, inbound);
   if (!outcome.ok()) return FinishNow(call, outcome.status());
   call->set_profile(profile);
   response->set_authentic(outcome->verdict.authentic());

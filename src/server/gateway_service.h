@@ -7,6 +7,7 @@
 #include "forward/signed_sender.h"
 #include "http/http_client.h"
 #include "inbound/inbound_verifiers.h"
+#include "server/gateway_runtime.h"
 #include "server/observed_call.h"
 #include "server/profile_registry.h"
 #include "server/rpc_observer.h"
@@ -21,13 +22,11 @@ namespace signet {
 // network.
 class GatewayService final : public v1::Gateway::CallbackService {
  public:
-  // All must outlive the service; `observer` may be null.
-  GatewayService(ProfileRegistry* profiles, const InboundVerifiers* inbound,
-                 RpcObserver* observer, const Clock* clock)
-      : profiles_(*profiles),
-        inbound_(*inbound),
-        observer_(observer),
-        clock_(*clock) {}
+  // All must outlive the service; `observer` may be null. Each RPC uses
+  // the runtime current when it starts, and keeps it until it completes.
+  GatewayService(const RuntimeHolder* runtime, RpcObserver* observer,
+                 const Clock* clock)
+      : runtime_(*runtime), observer_(observer), clock_(*clock) {}
 
   grpc::ServerUnaryReactor* GetToken(grpc::CallbackServerContext* context,
                                      const v1::GetTokenRequest* request,
@@ -61,8 +60,12 @@ class GatewayService final : public v1::Gateway::CallbackService {
   ObservedCall* StartCall(const grpc::CallbackServerContext& context,
                           absl::string_view method);
 
+  // The current runtime, held by `call` until it completes.
+  GatewayRuntime& Pin(ObservedCall* call) const;
+
   // The caller's deadline, or now + default_deadline when it set none.
-  absl::Time CallDeadline(const grpc::CallbackServerContext& context) const;
+  absl::Time CallDeadline(const grpc::CallbackServerContext& context,
+                          const GatewaySettings& settings) const;
 
   // Sends the verify request for `token` and finishes the reactor.
   static void VerifyToken(const OpenApiProfileRuntime& profile,
@@ -73,13 +76,14 @@ class GatewayService final : public v1::Gateway::CallbackService {
   // the upstream's answer as an HttpResponse.
   template <typename Request>
   grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
-                                    ObservedCall* call, const Request& request,
-                                    const BaseUrl& base, Signer& signer,
-                                    HttpClient& http, RejectionTest is_rejection,
+                                    ObservedCall* call,
+                                    const GatewaySettings& settings,
+                                    const Request& request, const BaseUrl& base,
+                                    Signer& signer, HttpClient& http,
+                                    RejectionTest is_rejection,
                                     v1::HttpResponse* response);
 
-  ProfileRegistry& profiles_;
-  const InboundVerifiers& inbound_;
+  const RuntimeHolder& runtime_;
   RpcObserver* const observer_;
   const Clock& clock_;
 };

@@ -3,7 +3,9 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -34,6 +36,10 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
   // The upstream's HTTP status, for the log line, when there was one.
   void set_upstream_status(int status) { upstream_status_ = status; }
 
+  // Keeps `state` alive until the RPC is done (the configuration the call
+  // runs under, which a reload may replace meanwhile).
+  void Hold(std::shared_ptr<const void> state) { held_ = std::move(state); }
+
   // Finishes the RPC with `status` (its message reaches the caller).
   void Complete(const absl::Status& status);
 
@@ -47,6 +53,7 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
   std::string request_id_;
   std::string profile_;
   int upstream_status_ = 0;
+  std::shared_ptr<const void> held_;
 };
 
 }  // namespace signet

@@ -20,6 +20,19 @@ absl::string_view ProfileName(absl::string_view name) {
   return name.empty() ? kDefaultProfile : name;
 }
 
+// Whether a reloaded OpenAPI profile may keep its runtime (and cached
+// token): everything that shapes the token request or its lifetime equal.
+bool SameSettings(const OpenApiSettings& a, const OpenApiSettings& b) {
+  return a.base_url.text == b.base_url.text && a.app_id == b.app_id &&
+         a.app_secret.Equals(b.app_secret.Reveal()) &&
+         a.expire_time_zone_name == b.expire_time_zone_name &&
+         a.max_ttl == b.max_ttl && a.refresh_before == b.refresh_before &&
+         a.token_timeout == b.token_timeout &&
+         a.app_id_field == b.app_id_field &&
+         a.token_invalid_codes == b.token_invalid_codes &&
+         a.prewarm == b.prewarm;
+}
+
 template <typename Map>
 bool Contains(const Map& map, absl::string_view name) {
   return map.find(std::string(name)) != map.end();
@@ -43,38 +56,47 @@ void AttachHttp(Runtime& runtime, const std::string& name, HttpClient* http,
 
 ProfileRegistry::ProfileRegistry(GatewaySettings settings, HttpClient* http,
                                  const Clock* clock,
-                                 const GatewayObservers& observers)
+                                 const GatewayObservers& observers,
+                                 const ProfileRegistry* previous)
     : settings_(std::move(settings)) {
   for (const auto& [name, profile] : settings_.openapi) {
-    OpenApiProfileRuntime runtime;
-    runtime.settings = &profile;
-    AttachHttp(runtime, name, http, clock, observers.upstream);
-    runtime.source =
-        std::make_unique<OpenApiTokenSource>(&profile, runtime.http, clock);
+    if (previous != nullptr) {
+      const auto old = previous->openapi_.find(name);
+      if (old != previous->openapi_.end() &&
+          SameSettings(old->second->settings, profile)) {
+        openapi_.emplace(name, old->second);
+        continue;
+      }
+    }
+    auto runtime = std::make_shared<OpenApiProfileRuntime>();
+    runtime->settings = profile;
+    AttachHttp(*runtime, name, http, clock, observers.upstream);
+    runtime->source = std::make_unique<OpenApiTokenSource>(
+        &runtime->settings, runtime->http, clock);
     TokenCache::Options options;
     options.refresh_before = profile.refresh_before;
     options.observer = observers.tokens;
     options.profile = name;
-    runtime.cache = std::make_unique<TokenCache>(runtime.source.get(), clock,
-                                                 std::move(options));
-    runtime.signer = std::make_unique<BearerTokenSigner>(runtime.cache.get(),
-                                                         profile.app_id);
+    runtime->cache = std::make_unique<TokenCache>(runtime->source.get(), clock,
+                                                  std::move(options));
+    runtime->signer = std::make_unique<BearerTokenSigner>(
+        runtime->cache.get(), runtime->settings.app_id);
     openapi_.emplace(name, std::move(runtime));
   }
   for (const auto& [name, profile] : settings_.innopaas) {
-    InnoPaasProfileRuntime runtime;
-    runtime.settings = &profile;
-    AttachHttp(runtime, name, http, clock, observers.upstream);
-    runtime.signer = std::make_unique<StaticHeaderSigner>(profile.app_key,
-                                                          profile.authorization);
+    auto runtime = std::make_shared<InnoPaasProfileRuntime>();
+    runtime->settings = profile;
+    AttachHttp(*runtime, name, http, clock, observers.upstream);
+    runtime->signer = std::make_unique<StaticHeaderSigner>(
+        runtime->settings.app_key, runtime->settings.authorization);
     innopaas_.emplace(name, std::move(runtime));
   }
   for (const auto& [name, profile] : settings_.licenses) {
-    LicenseProfileRuntime runtime;
-    runtime.settings = &profile;
-    AttachHttp(runtime, name, http, clock, observers.upstream);
-    runtime.signer = std::make_unique<ApsdaiSigner>(profile.verification,
-                                                    profile.secret, clock);
+    auto runtime = std::make_shared<LicenseProfileRuntime>();
+    runtime->settings = profile;
+    AttachHttp(*runtime, name, http, clock, observers.upstream);
+    runtime->signer = std::make_unique<ApsdaiSigner>(
+        runtime->settings.verification, runtime->settings.secret, clock);
     licenses_.emplace(name, std::move(runtime));
   }
 }
@@ -83,7 +105,7 @@ std::vector<std::pair<std::string, double>> ProfileRegistry::TokenExpiries(
     absl::Time now) const {
   std::vector<std::pair<std::string, double>> expiries;
   for (const auto& [name, runtime] : openapi_) {
-    const std::optional<absl::Time> expires_at = runtime.cache->ExpiresAt();
+    const std::optional<absl::Time> expires_at = runtime->cache->ExpiresAt();
     if (expires_at.has_value()) {
       expiries.emplace_back(name, absl::ToDoubleSeconds(*expires_at - now));
     }
@@ -107,27 +129,27 @@ absl::Status ProfileRegistry::Missing(absl::string_view wanted,
 }
 
 absl::StatusOr<OpenApiProfileRuntime*> ProfileRegistry::FindOpenApi(
-    absl::string_view name) {
+    absl::string_view name) const {
   name = ProfileName(name);
   auto it = openapi_.find(name);
   if (it == openapi_.end()) return Missing("openapi", name);
-  return &it->second;
+  return it->second.get();
 }
 
 absl::StatusOr<InnoPaasProfileRuntime*> ProfileRegistry::FindInnoPaas(
-    absl::string_view name) {
+    absl::string_view name) const {
   name = ProfileName(name);
   auto it = innopaas_.find(name);
   if (it == innopaas_.end()) return Missing("innopaas", name);
-  return &it->second;
+  return it->second.get();
 }
 
 absl::StatusOr<LicenseProfileRuntime*> ProfileRegistry::FindLicense(
-    absl::string_view name) {
+    absl::string_view name) const {
   name = ProfileName(name);
   auto it = licenses_.find(name);
   if (it == licenses_.end()) return Missing("licenses", name);
-  return &it->second;
+  return it->second.get();
 }
 
 }  // namespace signet

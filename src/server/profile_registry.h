@@ -21,11 +21,13 @@
 namespace signet {
 
 // An OpenAPI profile at run time: its settings, its token cache and the
-// signer that attaches the cached token to forwarded calls.
+// signer that attaches the cached token to forwarded calls. Heap-allocated
+// and shared, so a config reload that leaves the profile unchanged keeps
+// its cached token.
 struct OpenApiProfileRuntime {
-  const OpenApiSettings* settings;
+  OpenApiSettings settings;
   // Every request of the profile goes through this (counted when observed).
-  HttpClient* http;
+  HttpClient* http = nullptr;
   std::unique_ptr<HttpClient> observed_http;
   std::unique_ptr<OpenApiTokenSource> source;
   std::unique_ptr<TokenCache> cache;
@@ -33,27 +35,41 @@ struct OpenApiProfileRuntime {
 };
 
 struct InnoPaasProfileRuntime {
-  const InnoPaasSettings* settings;
-  HttpClient* http;
+  InnoPaasSettings settings;
+  HttpClient* http = nullptr;
   std::unique_ptr<HttpClient> observed_http;
   std::unique_ptr<Signer> signer;
 };
 
 struct LicenseProfileRuntime {
-  const LicenseSettings* settings;
-  HttpClient* http;
+  LicenseSettings settings;
+  HttpClient* http = nullptr;
   std::unique_ptr<HttpClient> observed_http;
   std::unique_ptr<Signer> signer;
 };
 
-// Owns the settings and per-profile state and answers "which profile does
-// this call mean": an empty name means "default"; a name configured under
-// another kind is INVALID_ARGUMENT, a name configured nowhere NOT_FOUND.
+// Owns the settings and per-profile state of one configuration and answers
+// "which profile does this call mean": an empty name means "default"; a
+// name configured under another kind is INVALID_ARGUMENT, a name configured
+// nowhere NOT_FOUND. Immutable after construction (the profiles' own state
+// is internally synchronized), so RPCs share it freely.
 class ProfileRegistry {
  public:
-  // `http`, `clock` and the observers must outlive the registry.
+  // `http`, `clock` and the observers must outlive the registry. Profiles
+  // whose settings equal those in `previous` (may be null) are taken over
+  // from it, token cache included; the others start afresh.
   ProfileRegistry(GatewaySettings settings, HttpClient* http,
-                  const Clock* clock, const GatewayObservers& observers = {});
+                  const Clock* clock, const GatewayObservers& observers = {},
+                  const ProfileRegistry* previous = nullptr);
+
+  const GatewaySettings& settings() const { return settings_; }
+
+  absl::StatusOr<OpenApiProfileRuntime*> FindOpenApi(
+      absl::string_view name) const;
+  absl::StatusOr<InnoPaasProfileRuntime*> FindInnoPaas(
+      absl::string_view name) const;
+  absl::StatusOr<LicenseProfileRuntime*> FindLicense(
+      absl::string_view name) const;
 
   // Seconds until each OpenAPI profile's cached token expires (negative
   // once expired); profiles without a token yet are left out.
@@ -63,23 +79,20 @@ class ProfileRegistry {
   // Calls `visit` for each OpenAPI profile, in name order.
   void ForEachOpenApi(
       const std::function<void(const OpenApiProfileRuntime&)>& visit) const {
-    for (const auto& [name, runtime] : openapi_) visit(runtime);
+    for (const auto& [name, runtime] : openapi_) visit(*runtime);
   }
-
-  const GatewaySettings& settings() const { return settings_; }
-
-  absl::StatusOr<OpenApiProfileRuntime*> FindOpenApi(absl::string_view name);
-  absl::StatusOr<InnoPaasProfileRuntime*> FindInnoPaas(absl::string_view name);
-  absl::StatusOr<LicenseProfileRuntime*> FindLicense(absl::string_view name);
 
  private:
   // NOT_FOUND or INVALID_ARGUMENT for `name`, which `wanted` does not have.
   absl::Status Missing(absl::string_view wanted, absl::string_view name) const;
 
   const GatewaySettings settings_;
-  std::map<std::string, OpenApiProfileRuntime, std::less<>> openapi_;
-  std::map<std::string, InnoPaasProfileRuntime, std::less<>> innopaas_;
-  std::map<std::string, LicenseProfileRuntime, std::less<>> licenses_;
+  std::map<std::string, std::shared_ptr<OpenApiProfileRuntime>, std::less<>>
+      openapi_;
+  std::map<std::string, std::shared_ptr<InnoPaasProfileRuntime>, std::less<>>
+      innopaas_;
+  std::map<std::string, std::shared_ptr<LicenseProfileRuntime>, std::less<>>
+      licenses_;
 };
 
 }  // namespace signet

@@ -3,6 +3,9 @@
 #include <memory>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
 namespace signet {
 
 std::vector<std::string> ReadinessCheck::Prewarm(absl::Duration bound) {
@@ -12,9 +15,10 @@ std::vector<std::string> ReadinessCheck::Prewarm(absl::Duration bound) {
   };
   // Shared with the callbacks, which may run after a timed-out wait.
   auto pending = std::make_shared<Pending>();
+  const std::shared_ptr<const ProfileRegistry> profiles = profiles_();
   std::vector<TokenCache*> caches;
-  profiles_.ForEachOpenApi([&](const OpenApiProfileRuntime& runtime) {
-    if (runtime.settings->prewarm) caches.push_back(runtime.cache.get());
+  profiles->ForEachOpenApi([&](const OpenApiProfileRuntime& runtime) {
+    if (runtime.settings.prewarm) caches.push_back(runtime.cache.get());
   });
   {
     absl::MutexLock lock(&pending->mu);
@@ -39,43 +43,22 @@ std::vector<std::string> ReadinessCheck::Prewarm(absl::Duration bound) {
 std::vector<std::string> ReadinessCheck::Unready() {
   std::vector<std::string> unready;
   const absl::Time now = clock_.Now();
-  profiles_.ForEachOpenApi([&](const OpenApiProfileRuntime& runtime) {
-    if (!runtime.settings->prewarm) return;
+  const std::shared_ptr<const ProfileRegistry> profiles = profiles_();
+  profiles->ForEachOpenApi([&](const OpenApiProfileRuntime& runtime) {
+    if (!runtime.settings.prewarm) return;
     const std::optional<absl::Time> expires_at = runtime.cache->ExpiresAt();
     if (expires_at.has_value() && now < *expires_at) return;
-    unready.push_back(runtime.settings->name);
+    unready.push_back(runtime.settings.name);
     runtime.cache->Get([](absl::StatusOr<TokenCache::Result>) {});
   });
   return unready;
 }
 
-ReadinessLoop::ReadinessLoop(ReadinessCheck* check, bool ready_now,
-                             absl::Duration interval, OnChange on_change)
-    : check_(*check),
-      interval_(interval),
-      on_change_(std::move(on_change)),
-      ready_(ready_now),
-      thread_([this] { Run(); }) {}
-
-ReadinessLoop::~ReadinessLoop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  thread_.join();
-}
-
-void ReadinessLoop::Run() {
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval_)) return;
-    }
-    const std::vector<std::string> unready = check_.Unready();
-    if (unready.empty() != ready_) {
-      ready_ = unready.empty();
-      on_change_(unready);
-    }
+void ReadinessLoop::Tick() {
+  const std::vector<std::string> unready = check_.Unready();
+  if (unready.empty() != ready_) {
+    ready_ = unready.empty();
+    on_change_(unready);
   }
 }
 

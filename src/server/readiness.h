@@ -2,14 +2,14 @@
 #define SIGNET_SERVER_READINESS_H_
 
 #include <functional>
+#include <memory>
+#include <utility>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/periodic_task.h"
 #include "server/profile_registry.h"
 
 namespace signet {
@@ -22,9 +22,12 @@ namespace signet {
 // are always ready.
 class ReadinessCheck {
  public:
-  // Both must outlive the check.
-  ReadinessCheck(ProfileRegistry* profiles, const Clock* clock)
-      : profiles_(*profiles), clock_(*clock) {}
+  // The current profiles, re-read on every check (a reload swaps them).
+  using RegistrySource = std::function<std::shared_ptr<const ProfileRegistry>()>;
+
+  // `clock` must outlive the check.
+  ReadinessCheck(RegistrySource profiles, const Clock* clock)
+      : profiles_(std::move(profiles)), clock_(*clock) {}
 
   // Fetches the token of every prewarm profile (single-flight, so shared
   // with any caller) and waits until all fetches ended or `bound` passed.
@@ -36,31 +39,30 @@ class ReadinessCheck {
   std::vector<std::string> Unready();
 
  private:
-  ProfileRegistry& profiles_;
+  const RegistrySource profiles_;
   const Clock& clock_;
 };
 
-// Re-checks readiness every `interval` on its own thread and reports each
-// change to `on_change` (the health service, the admin /readyz, a log
-// line). Stops in its destructor.
+// Re-checks readiness every `interval` and reports each change to
+// `on_change` (the health service, the admin /readyz, a log line).
 class ReadinessLoop {
  public:
   using OnChange = std::function<void(const std::vector<std::string>& unready)>;
 
   ReadinessLoop(ReadinessCheck* check, bool ready_now, absl::Duration interval,
-                OnChange on_change);
-  ~ReadinessLoop() ABSL_LOCKS_EXCLUDED(mu_);
+                OnChange on_change)
+      : check_(*check),
+        on_change_(std::move(on_change)),
+        ready_(ready_now),
+        task_(interval, [this] { Tick(); }) {}
 
  private:
-  void Run() ABSL_LOCKS_EXCLUDED(mu_);
+  void Tick();
 
   ReadinessCheck& check_;
-  const absl::Duration interval_;
   const OnChange on_change_;
-  bool ready_;
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  bool ready_;  // only touched by the task's thread
+  PeriodicTask task_;  // last: stopped before the rest is destroyed
 };
 
 }  // namespace signet

@@ -1,0 +1,48 @@
+#ifndef SIGNET_SERVER_CONFIG_RELOADER_H_
+#define SIGNET_SERVER_CONFIG_RELOADER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/periodic_task.h"
+#include "config/file_watcher.h"
+#include "server/gateway_server.h"
+
+namespace signet {
+
+// Applies configuration changes without a restart. Reload (on SIGHUP) and
+// a poll of the config file and every secret file (so a rotated Kubernetes
+// Secret is picked up) both re-read and validate the whole config; a valid
+// one is swapped into the server -- profiles whose settings are unchanged
+// keep their cached tokens, a profile whose secret changed starts with an
+// empty cache -- and an invalid one is refused with the reason logged while
+// the old one keeps serving. Calls in flight finish on the config they
+// started with, so none fails because of the swap.
+class ConfigReloader {
+ public:
+  // `server` must outlive the reloader. `sources` are the files the
+  // current config was read from.
+  ConfigReloader(std::string config_path, std::vector<std::string> sources,
+                 GatewayServer* server, absl::Duration poll_interval);
+
+  // Thread-safe; `reason` goes into the log line ("SIGHUP", "file changed").
+  void Reload(absl::string_view reason) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  void Poll() ABSL_LOCKS_EXCLUDED(mu_);
+  void ReloadLocked(absl::string_view reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const std::string config_path_;
+  GatewayServer& server_;
+  absl::Mutex mu_;
+  FileWatcher watcher_ ABSL_GUARDED_BY(mu_);
+  PeriodicTask poll_;  // last: stopped before the rest is destroyed
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_SERVER_CONFIG_RELOADER_H_
