@@ -12,6 +12,18 @@ packages=(
   libgtest-dev libgmock-dev
   python3 python3-grpcio python3-protobuf
 )
+# Node.js and npm for examples/node (its test runs it): Debian 12's node 18,
+# unless a node is already on PATH. NodeSource's nodejs bundles npm and
+# conflicts with Debian's npm, so npm is added only to Debian's own nodejs.
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+elif ! command -v npm >/dev/null 2>&1; then
+  if dpkg-query -W -f='${Version}' nodejs 2>/dev/null | grep -qv nodesource; then
+    packages+=(npm)
+  else
+    echo "signet: node is on PATH but npm is not; install the npm that goes with it" >&2
+  fi
+fi
 
 missing=()
 for package in "${packages[@]}"; do
