@@ -9,6 +9,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libabsl-dev
   libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev
   libmicrohttpd-dev prometheus-cpp-dev
+  nginx-light libnginx-mod-http-echo wrk
   libgtest-dev libgmock-dev
   python3 python3-grpcio python3-protobuf
 )

@@ -1,0 +1,271 @@
+"""Writes the benchmark suite's CSV, plots and docs/benchmarks.md."""
+import csv
+import datetime
+import os
+import platform
+import re
+import shutil
+import subprocess
+
+
+def write_csv(path, fields, rows):
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+
+
+def load(out_dir):
+    """Rows, facts, plots and run time saved by a previous run."""
+    import json
+    with open(os.path.join(out_dir, "results.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    with open(os.path.join(out_dir, "facts.json")) as f:
+        facts = json.load(f)
+    plots = [p for p in ("latency.png", "throughput.png")
+             if os.path.exists(os.path.join(out_dir, p))]
+    return rows, facts, plots, facts.get("elapsed_s", 0)
+
+
+def _num(row, key):
+    try:
+        return float(row.get(key) or "nan")
+    except ValueError:
+        return float("nan")
+
+
+def _find(rows, scenario, path, load=None):
+    for row in rows:
+        if row["scenario"] == scenario and row["path"] == path and (
+                load is None or row.get("load") == str(load)):
+            return row
+    return None
+
+
+def plot(rows, out_dir):
+    """latency.png and throughput.png: gateway vs direct vs nginx proxy."""
+    if shutil.which("gnuplot") is None:
+        return []
+    paths = ["gateway", "direct", "nginx-proxy"]
+    data = os.path.join(out_dir, "innopaas.dat")
+    with open(data, "w") as f:
+        f.write("# concurrency " + " ".join(
+            f"{p}_p50 {p}_p99 {p}_thr" for p in paths) + "\n")
+        loads = sorted({int(r["load"]) for r in rows if r["scenario"] == "innopaas"})
+        for load in loads:
+            values = []
+            for p in paths:
+                row = _find(rows, "innopaas", p, load) or {}
+                values += [_num(row, "p50_us"), _num(row, "p99_us"),
+                           _num(row, "throughput")]
+            f.write(f"{load} " + " ".join("%.1f" % v for v in values) + "\n")
+    script = f"""
+set terminal pngcairo size 900,540 noenhanced font ",10"
+set datafile missing "nan"
+set logscale x 2
+set grid
+set key left top
+set xlabel "concurrency (closed loop)"
+set output "{out_dir}/latency.png"
+set title "CallInnoPaaS latency: signet vs direct HTTP vs nginx proxy (same nginx upstream)"
+set ylabel "microseconds"
+set logscale y
+plot "{data}" using 1:2 with linespoints title "signet p50", \\
+     "{data}" using 1:3 with linespoints title "signet p99", \\
+     "{data}" using 1:5 with linespoints title "direct p50", \\
+     "{data}" using 1:6 with linespoints title "direct p99", \\
+     "{data}" using 1:8 with linespoints title "nginx proxy p50", \\
+     "{data}" using 1:9 with linespoints title "nginx proxy p99"
+set output "{out_dir}/throughput.png"
+set title "CallInnoPaaS throughput"
+unset logscale y
+set ylabel "calls per second"
+plot "{data}" using 1:4 with linespoints title "signet", \\
+     "{data}" using 1:7 with linespoints title "direct", \\
+     "{data}" using 1:10 with linespoints title "nginx proxy"
+"""
+    result = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    if result.returncode != 0:
+        return []
+    return ["latency.png", "throughput.png"]
+
+
+def _versions():
+    def first(argv, pattern=None):
+        try:
+            out = subprocess.run(argv, capture_output=True, text=True)
+            text = (out.stdout + out.stderr).strip()
+        except OSError:
+            return "?"
+        if pattern:
+            m = re.search(pattern, text)
+            return m.group(1) if m else "?"
+        return text.splitlines()[0] if text else "?"
+
+    def deb(package):
+        return first(["dpkg-query", "-W", "-f=${Version}", package])
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_gib = int(f.readline().split()[1]) / 1024 / 1024
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} cores",
+        "memory": f"{mem_gib:.0f} GiB",
+        "kernel": platform.release(),
+        "OS": first(["sh", "-c", ". /etc/os-release; echo $PRETTY_NAME"]),
+        "gRPC": deb("libgrpc++-dev"),
+        "libcurl": deb("libcurl4-openssl-dev"),
+        "nginx": first(["/usr/sbin/nginx", "-v"], r"nginx/(\S+)"),
+        "wrk": deb("wrk"),
+        "compiler": first(["c++", "--version"]),
+    }
+
+
+def _targets(rows, facts):
+    """(scenario, target, measured, met) for every target of issue 4."""
+    out = []
+
+    def add(scenario, target, measured, met):
+        out.append((scenario, target, measured, "met" if met else "**missed**"))
+    floor1, floor64 = _find(rows, "floor", "gateway", 1), _find(rows, "floor", "gateway", 64)
+    tok1, tok64 = _find(rows, "gettoken", "gateway", 1), _find(rows, "gettoken", "gateway", 64)
+    if floor64 and tok64:
+        ratio = _num(tok64, "throughput") / _num(floor64, "throughput")
+        add("2 cached GetToken", "throughput ≥ 90% of floor at c=64",
+            f"{ratio * 100:.0f}%", ratio >= 0.9)
+    if floor1 and tok1:
+        ratio = _num(tok1, "p50_us") / _num(floor1, "p50_us")
+        add("2 cached GetToken", "p50 ≤ 1.1× floor at c=1", f"{ratio:.2f}×", ratio <= 1.1)
+        cpus = [_num(r, "cpu_us_per_call") for r in (tok1, tok64) if r]
+        add("2 cached GetToken", "≤ 20 µs gateway CPU per call",
+            " / ".join(f"{c:.1f} µs" for c in cpus), max(cpus) <= 20)
+    gw1, direct1 = _find(rows, "innopaas", "gateway", 1), _find(rows, "innopaas", "direct", 1)
+    if gw1 and direct1:
+        added = _num(gw1, "p50_us") - _num(direct1, "p50_us")
+        add("3 CallInnoPaaS", "added p50 ≤ 100 µs over direct at c=1",
+            f"{added:.0f} µs", added <= 100)
+    loads = sorted({int(r["load"]) for r in rows if r["scenario"] == "innopaas"})
+    for load in loads:
+        gw, proxy = _find(rows, "innopaas", "gateway", load), _find(rows, "innopaas", "nginx-proxy", load)
+        if gw and proxy:
+            ratio = _num(gw, "throughput") / _num(proxy, "throughput")
+            add("3 CallInnoPaaS", f"throughput ≥ nginx proxy at c={load}",
+                f"{_num(gw, 'throughput'):.0f} vs {_num(proxy, 'throughput'):.0f}/s "
+                f"({ratio * 100:.0f}%)", ratio >= 1.0)
+    cpus = [_num(r, "cpu_us_per_call") for r in rows
+            if r["scenario"] == "innopaas" and r["path"] == "gateway"]
+    if cpus:
+        add("3 CallInnoPaaS", "≤ 50 µs gateway CPU per call",
+            f"{min(cpus):.1f}–{max(cpus):.1f} µs", max(cpus) <= 50)
+    if "connections_opened" in facts:
+        add("3 CallInnoPaaS", "upstream connections within the pool (256)",
+            f"{facts['connections_opened']:.0f} opened over "
+            f"{facts['innopaas_calls_measured']} measured calls",
+            facts["connections_opened"] <= facts["connection_pool"])
+    slow = _find(rows, "slow", "gateway")
+    if slow:
+        rate = facts["slow_rate"]
+        add("4 slow upstream", "zero errors", slow["errors"], slow["errors"] == "0")
+        add("4 slow upstream", f"throughput ≥ 90% of {rate}/s",
+            f"{_num(slow, 'throughput'):.0f}/s", _num(slow, "throughput") >= 0.9 * rate)
+        add("4 slow upstream", "thread count as at idle",
+            f"{facts['slow_idle_threads']} idle, {facts['slow_peak_threads']} peak",
+            facts["slow_peak_threads"] == facts["slow_idle_threads"])
+        add("4 slow upstream", "RSS ≤ 256 MB", f"{slow['peak_rss_mb']} MB",
+            _num(slow, "peak_rss_mb") <= 256)
+    sf = _find(rows, "singleflight", "gateway")
+    if sf:
+        add("5 single flight", f"{facts['singleflight_burst']} cold GetToken → 1 upstream request",
+            str(facts["singleflight_issued"]), facts["singleflight_issued"] == 1)
+        bound = facts["singleflight_fetch_us"] + 5000
+        add("5 single flight", "p99 ≤ upstream round trip + 5 ms",
+            f"{_num(sf, 'p99_us') / 1000:.1f} ms (bound {bound / 1000:.1f} ms; the same "
+            f"burst of Health/Check: p99 {facts.get('burst_floor_p99_us', 0) / 1000:.1f} ms)",
+            _num(sf, "p99_us") <= bound)
+    if "startup_ms" in facts:
+        add("6 start-up", "exec to Health SERVING ≤ 100 ms",
+            f"{facts['startup_ms']:.0f} ms", facts["startup_ms"] <= 100)
+        add("6 start-up", "idle RSS ≤ 20 MB",
+            f"{facts['idle_rss_mb']:.1f} MB ({facts.get('idle_rss_anon_mb', 0):.1f} MB "
+            "private, the rest shared library pages)", facts["idle_rss_mb"] <= 20)
+    return out
+
+
+def write_markdown(path, mode, rows, facts, plots, out_dir, elapsed):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    rel = os.path.relpath(out_dir, os.path.dirname(path))
+    lines = [
+        "# signet benchmarks",
+        "",
+        f"Generated by `bench/run.sh --mode {mode}` "
+        f"({facts.get('run_at', datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M'))} UTC, "
+        f"{elapsed:.0f} s). "
+        f"Raw data: [`results.csv`]({rel}/results.csv), [`facts.json`]({rel}/facts.json).",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    for key, value in _versions().items():
+        lines.append(f"| {key} | {value} |")
+    lines += [
+        "",
+        "## Method",
+        "",
+        "Everything runs on this one machine over 127.0.0.1, started fresh by the suite: nginx as "
+        "the upstream (one worker, a fixed 60-byte JSON answer, refusing requests without the "
+        "`AppKey` header so a missing signature fails loudly), a second nginx as the reverse proxy "
+        "a user would otherwise deploy (`proxy_set_header AppKey …`, upstream keepalive 256), "
+        "`signet-emulator` for OpenAPI tokens, and a Release build of signet at `--log-level "
+        "warning` (no access line per call). gRPC load comes from `bench/load_client.cc` "
+        "(callback API, every status checked, CallInnoPaaS also checks HTTP 200, latency per call "
+        "kept as sorted samples; closed loop at fixed concurrency, open loop at a fixed rate "
+        "measured from the scheduled start). The HTTP legs use `wrk` at the same concurrency. "
+        f"Each point: {'3' if mode == 'quick' else '10'} s measured after a warm-up. Gateway CPU "
+        "per call is utime+stime of the signet process (or the nginx proxy worker) over the run "
+        "divided by the calls; peak RSS is VmHWM. All of these share 2 cores with the load "
+        "generator and nginx, so absolute numbers are modest and ratios are the point.",
+        "",
+        "## Targets",
+        "",
+        "| scenario | target | measured | |",
+        "|---|---|---|---|",
+    ]
+    for scenario, target, measured, met in _targets(rows, facts):
+        lines.append(f"| {scenario} | {target} | {measured} | {met} |")
+    lines += [
+        "",
+        "## Results",
+        "",
+        "| scenario | path | load | calls | errors | calls/s | p50 µs | p90 µs | p99 µs | "
+        "p99.9 µs | max µs | CPU µs/call | peak RSS MB | note |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append("| " + " | ".join(str(r.get(k, "")) for k in (
+            "scenario", "path", "load", "calls", "errors", "throughput", "p50_us",
+            "p90_us", "p99_us", "p999_us", "max_us", "cpu_us_per_call",
+            "peak_rss_mb", "note")) + " |")
+    if plots:
+        lines += ["", "## Plots", ""]
+        for name in plots:
+            lines.append(f"![{name}]({rel}/{name})")
+    if facts.get("micro"):
+        lines += ["", "## Microbenchmarks (Google Benchmark, CPU time per op)", "",
+                  "| benchmark | time |", "|---|---|"]
+        for name, value, unit in facts["micro"]:
+            lines.append(f"| {name} | {value:.0f} {unit} |")
+    analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
+    if os.path.exists(analysis):
+        with open(analysis) as f:
+            lines += ["", f.read().rstrip(), ""]
+    else:
+        lines += ["", "## Analysis", "", "(bench/analysis.md is missing)", ""]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))

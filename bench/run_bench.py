@@ -1,0 +1,521 @@
+#!/usr/bin/python3
+"""signet's benchmark suite: every scenario side by side in one run.
+
+    bench/run.sh [--mode smoke|quick|full]
+
+Starts on 127.0.0.1: nginx as the upstream (a fixed JSON answer that
+requires the AppKey header, and a 1 s slow location), nginx as a
+header-injecting reverse proxy (what a user would deploy instead of
+signet), signet-emulator for OpenAPI tokens, and signet. Then runs:
+
+  floor         Health/Check, the cheapest gRPC call signet can answer
+  gettoken      cached GetToken
+  innopaas      CallInnoPaaS via signet, vs the same request sent directly
+                to nginx, vs through the nginx proxy (wrk for the HTTP legs)
+  slow          1 s upstream, 5,000 calls/s open loop (5,000 in flight)
+  singleflight  1,000 concurrent GetToken on a cold cache
+  startup       exec to ready, idle RSS
+  micro         Google Benchmark microbenchmarks (ns/op)
+
+and writes results.csv, plots and, for quick/full, docs/benchmarks.md.
+smoke is the CI check that the suite still runs (seconds; no targets).
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APP_KEY = "bench-app-key"
+AUTHORIZATION = "bench-authorization"
+OPENAPI_SECRET = "emulator-openapi-secret"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+MODES = {
+    "smoke": dict(duration=1.0, warmup=0.3, concurrency=[1, 16], slow_rate=200,
+                  slow_seconds=2.0, burst=200, micro_time=0.01),
+    "quick": dict(duration=3.0, warmup=1.0, concurrency=[1, 16, 64, 256],
+                  slow_rate=5000, slow_seconds=4.0, burst=1000, micro_time=0.1),
+    "full": dict(duration=10.0, warmup=2.0, concurrency=[1, 16, 64, 256],
+                 slow_rate=5000, slow_seconds=10.0, burst=1000, micro_time=0.5),
+}
+
+CSV_FIELDS = ["scenario", "path", "load", "calls", "errors", "seconds",
+              "throughput", "p50_us", "p90_us", "p99_us", "p999_us", "max_us",
+              "cpu_us_per_call", "peak_rss_mb", "note"]
+
+
+def log(*parts):
+    print("bench:", *parts, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=10.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+class Proc:
+    """A child process whose stderr is collected, with /proc readings."""
+
+    def __init__(self, argv, env=None, name=""):
+        self.name = name or os.path.basename(argv[0])
+        self.lines = []
+        self.started = time.monotonic()
+        self.popen = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.popen.stdout:
+            self.lines.append((time.monotonic(), line.rstrip("\n")))
+
+    def wait_line(self, needle, timeout=20.0):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for stamp, line in list(self.lines):
+                if needle in line:
+                    return stamp, line
+            if self.popen.poll() is not None:
+                break
+            time.sleep(0.005)
+        tail = "\n".join(line for _, line in self.lines[-20:])
+        raise RuntimeError(f"{self.name}: no line with {needle!r}:\n{tail}")
+
+    def cpu_ticks(self, pid=None):
+        with open(f"/proc/{pid or self.popen.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    def status(self, key, pid=None):
+        with open(f"/proc/{pid or self.popen.pid}/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+        return 0
+
+    def stop(self):
+        if self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+
+
+# Shared by both nginx instances: one worker, no logs, long keep-alive.
+NGINX_COMMON = """worker_processes 1;
+worker_rlimit_nofile 65536;
+pid {dir}/{name}.pid;
+error_log {dir}/{name}.error.log warn;
+events {{ worker_connections 20000; }}
+http {{
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 120s;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+"""
+
+NGINX_UPSTREAM = """
+load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
+{common}  server {{
+    listen 127.0.0.1:{port} backlog=8192;
+    # The AppKey check makes a request without signet's header fail loudly.
+    location = /bench {{
+      if ($http_appkey != "{app_key}") {{ return 401; }}
+      default_type application/json;
+      return 200 '{{"code":0,"msg":"ok","data":{{"id":12345,"items":[1,2,3]}}}}';
+    }}
+    location = /slow {{
+      if ($http_appkey != "{app_key}") {{ return 401; }}
+      default_type application/json;
+      echo_sleep 1;
+      echo '{{"code":0,"msg":"slow"}}';
+    }}
+    location = /nginx_status {{ stub_status; }}
+  }}
+}}
+"""
+
+NGINX_PROXY = """
+{common}  upstream api {{
+    server 127.0.0.1:{upstream};
+    keepalive 256;
+  }}
+  server {{
+    listen 127.0.0.1:{port} backlog=8192;
+    location / {{
+      proxy_pass http://api;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header AppKey "{app_key}";
+      proxy_set_header Authorization "{authorization}";
+      proxy_set_header Content-Type "application/json;charset=utf-8";
+    }}
+  }}
+}}
+"""
+
+SIGNET_CONFIG = """
+listen: 127.0.0.1:{port}
+admin_listen: 127.0.0.1:{admin}
+default_deadline: 30s
+openapi:
+  default:
+    base_url: http://127.0.0.1:{emulator}
+    allow_insecure_http: true
+    app_id: app-123
+    app_secret: {{value: {secret}}}
+    prewarm: {prewarm}
+innopaas:
+  default:
+    base_url: http://127.0.0.1:{upstream}
+    allow_insecure_http: true
+    app_key: {{value: {app_key}}}
+    authorization: {{value: {authorization}}}
+"""
+
+
+class Suite:
+    def __init__(self, args):
+        self.args = args
+        self.mode = MODES[args.mode]
+        self.bin = args.bin_dir
+        self.dir = tempfile.mkdtemp(prefix="signet-bench-")
+        self.rows = []
+        self.facts = {}
+        self.procs = []
+
+    # --- processes -------------------------------------------------------
+    def start_nginx(self, template, name, **values):
+        port = free_port()
+        conf = os.path.join(self.dir, f"{name}.conf")
+        with open(conf, "w") as f:
+            common = NGINX_COMMON.format(dir=self.dir, name=name)
+            f.write(template.format(dir=self.dir, port=port, app_key=APP_KEY,
+                                    authorization=AUTHORIZATION, common=common,
+                                    **values))
+        proc = Proc(["nginx", "-p", self.dir, "-c", conf, "-g", "daemon off;"],
+                    name=name)
+        self.procs.append(proc)
+        wait_port(port)
+        return proc, port
+
+    def nginx_worker(self, proc):
+        children = subprocess.run(["pgrep", "-P", str(proc.popen.pid)],
+                                  capture_output=True, text=True).stdout.split()
+        return int(children[0]) if children else proc.popen.pid
+
+    def start_emulator(self):
+        port = free_port()
+        proc = Proc([os.path.join(self.bin, "emulator/signet-emulator"),
+                     f"--port={port}", "--threads=8"], name="emulator")
+        self.procs.append(proc)
+        proc.wait_line("listening")
+        return proc, port
+
+    def start_signet(self, prewarm=True):
+        port, admin = free_port(), free_port()
+        config = os.path.join(self.dir, f"signet-{port}.yaml")
+        with open(config, "w") as f:
+            f.write(SIGNET_CONFIG.format(
+                port=port, admin=admin, emulator=self.emulator_port,
+                upstream=self.upstream_port, secret=OPENAPI_SECRET,
+                app_key=APP_KEY, authorization=AUTHORIZATION,
+                prewarm="true" if prewarm else "false"))
+        # warning: no access line per call, as a busy production sidecar
+        # would run (the access line costs a write per call).
+        proc = Proc([os.path.join(self.bin, "src/signet"), "--config", config,
+                     "--log-level", "warning"], name="signet")
+        self.procs.append(proc)
+        wait_port(port)
+        # readiness: Health SERVING (checked by a one-call health run)
+        self.client("health", port, ["--burst=1"], check=True)
+        return proc, port, admin
+
+    def client(self, rpc, port, extra, check=False):
+        argv = [os.path.join(self.bin, "bench/signet-bench-client"),
+                f"--target=127.0.0.1:{port}", f"--rpc={rpc}"] + extra
+        done = subprocess.run(argv, capture_output=True, text=True)
+        if check and done.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed:\n{done.stdout}{done.stderr}")
+        fields = done.stdout.strip().split(",")
+        keys = ["rpc", "mode", "load", "calls", "errors", "seconds", "throughput",
+                "p50_us", "p90_us", "p99_us", "p999_us", "max_us"]
+        return dict(zip(keys, fields))
+
+    def metric(self, admin, series):
+        with urllib.request.urlopen(f"http://127.0.0.1:{admin}/metrics", timeout=5) as r:
+            for line in r.read().decode().splitlines():
+                if line.startswith(series + " "):
+                    return float(line.split()[1])
+        return 0.0
+
+    # --- measurement helpers --------------------------------------------
+    def timing(self):
+        return ["--duration=%gs" % self.mode["duration"],
+                "--warmup=%gs" % self.mode["warmup"]]
+
+    def record(self, scenario, path, result, proc=None, cpu_before=None, pid=None,
+               note=""):
+        row = {k: result.get(k, "") for k in CSV_FIELDS}
+        row.update(scenario=scenario, path=path, note=note)
+        calls = float(result.get("calls") or 0)
+        if proc is not None and cpu_before is not None and calls:
+            # CPU over warm-up + measured time, spread over the measured calls
+            # scaled to the whole run (calls arrive at a steady rate).
+            ticks = proc.cpu_ticks(pid) - cpu_before
+            total = self.mode["duration"] + self.mode["warmup"]
+            scaled_calls = calls * total / self.mode["duration"]
+            row["cpu_us_per_call"] = "%.1f" % (ticks / TICKS * 1e6 / scaled_calls)
+        if proc is not None:
+            row["peak_rss_mb"] = "%.1f" % (proc.status("VmHWM", pid) / 1024)
+        self.rows.append(row)
+        log(f"{scenario:12} {path:12} load={row['load']:>5} calls={row['calls']:>7} "
+            f"errors={row['errors']} thr={row['throughput']:>9}/s "
+            f"p50={row['p50_us']}us p99={row['p99_us']}us "
+            f"cpu/call={row['cpu_us_per_call'] or '-'}us")
+        return row
+
+    def wrk(self, port, concurrency, headers):
+        argv = ["wrk", "-t", str(min(2, concurrency)), "-c", str(concurrency),
+                "-d", "%gs" % self.mode["duration"], "--latency"]
+        for name, value in headers:
+            argv += ["-H", f"{name}: {value}"]
+        url = f"http://127.0.0.1:{port}/bench"
+        subprocess.run(argv[:6] + ["-d", "%gs" % self.mode["warmup"], url],
+                       capture_output=True)  # warm-up, discarded
+        out = subprocess.run(argv + [url], capture_output=True, text=True).stdout
+        return parse_wrk(out, concurrency, self.mode["duration"])
+
+    # --- scenarios -------------------------------------------------------
+    def run(self):
+        self.upstream, self.upstream_port = self.start_nginx(NGINX_UPSTREAM, "upstream")
+        self.proxy, self.proxy_port = self.start_nginx(
+            NGINX_PROXY, "proxy", upstream=self.upstream_port)
+        self.emulator, self.emulator_port = self.start_emulator()
+        self.startup()
+        signet, port, admin = self.start_signet()
+        concurrencies = self.mode["concurrency"]
+        for c in (concurrencies[0], 64) if self.args.mode != "smoke" else (1, 16):
+            before = signet.cpu_ticks()
+            result = self.client("health", port, [f"--concurrency={c}"] + self.timing())
+            self.record("floor", "gateway", result, signet, before)
+            before = signet.cpu_ticks()
+            result = self.client("gettoken", port, [f"--concurrency={c}"] + self.timing())
+            self.record("gettoken", "gateway", result, signet, before)
+        calls_before = self.metric(admin, "signet_upstream_connections_opened_total")
+        innopaas_calls = 0
+        proxy_worker = self.nginx_worker(self.proxy)
+        for c in concurrencies:
+            before = signet.cpu_ticks()
+            result = self.client("innopaas", port, [f"--concurrency={c}", "--path=/bench",
+                                                    f"--channels={min(c, 4)}"] + self.timing())
+            innopaas_calls += int(result.get("calls") or 0)
+            self.record("innopaas", "gateway", result, signet, before)
+            result = self.wrk(self.upstream_port, c, [("AppKey", APP_KEY),
+                                                      ("Authorization", AUTHORIZATION)])
+            self.record("innopaas", "direct", result)
+            before = self.proxy.cpu_ticks(proxy_worker)
+            result = self.wrk(self.proxy_port, c, [])
+            self.record("innopaas", "nginx-proxy", result, self.proxy, before, proxy_worker)
+        opened = self.metric(admin, "signet_upstream_connections_opened_total")
+        self.facts["connections_opened"] = opened
+        self.facts["innopaas_calls_measured"] = innopaas_calls
+        self.facts["connection_pool"] = 256
+        signet.stop()
+        self.slow()
+        self.singleflight()
+        self.micro()
+
+    def slow(self):
+        for profile, label in (("default", "gateway"),):
+            signet, port, admin = self.start_signet()
+            idle_threads = signet.status("Threads")
+            peak = [idle_threads]
+            stop = threading.Event()
+
+            def sample():
+                while not stop.is_set():
+                    peak[0] = max(peak[0], signet.status("Threads"))
+                    time.sleep(0.05)
+            sampler = threading.Thread(target=sample)
+            sampler.start()
+            rate = self.mode["slow_rate"]
+            result = self.client("innopaas", port, [
+                f"--rate={rate}", "--path=/slow", "--channels=4",
+                f"--profile={profile}",
+                "--duration=%gs" % self.mode["slow_seconds"], "--warmup=1.5s"])
+            stop.set()
+            sampler.join()
+            self.facts.update(slow_rate=rate, slow_idle_threads=idle_threads,
+                              slow_peak_threads=peak[0])
+            self.record("slow", label, result, signet, None,
+                        note=f"threads idle {idle_threads}, peak {peak[0]}")
+            signet.stop()
+
+    def singleflight(self):
+        signet, port, admin = self.start_signet(prewarm=False)
+        issued = lambda: json.load(urllib.request.urlopen(  # noqa: E731
+            f"http://127.0.0.1:{self.emulator_port}/__stats", timeout=5))["tokens_issued"]
+        before = issued()
+        burst = self.mode["burst"]
+        # The same burst of the cheapest call: what 1,000 simultaneous gRPC
+        # calls cost here before any token logic.
+        floor = self.client("health", port, [f"--burst={burst}", "--channels=4"])
+        self.record("singleflight", "floor-burst", floor, note="Health/Check burst, for reference")
+        self.facts["burst_floor_p99_us"] = float(floor.get("p99_us") or 0)
+        result = self.client("gettoken", port, [f"--burst={burst}", "--channels=4"])
+        after = issued()
+        fetch = self.metric(admin, 'signet_upstream_request_duration_seconds_sum'
+                                   '{profile="default",status="200"}')
+        self.facts.update(singleflight_burst=burst, singleflight_issued=after - before,
+                          singleflight_fetch_us=fetch * 1e6)
+        self.record("singleflight", "gateway", result, signet, None,
+                    note=f"{after - before} token request(s) upstream; fetch took "
+                         f"{fetch * 1e6:.0f} us")
+        signet.stop()
+
+    def startup(self):
+        times, rss, anon = [], [], []
+        for _ in range(3 if self.args.mode != "smoke" else 1):
+            signet_port = free_port()
+            config = os.path.join(self.dir, f"startup-{signet_port}.yaml")
+            with open(config, "w") as f:
+                f.write(SIGNET_CONFIG.format(
+                    port=signet_port, admin=free_port(), emulator=self.emulator_port,
+                    upstream=self.upstream_port, secret=OPENAPI_SECRET,
+                    app_key=APP_KEY, authorization=AUTHORIZATION, prewarm="true"))
+            proc = Proc([os.path.join(self.bin, "src/signet"), "--config", config],
+                        name="signet-startup")
+            stamp, _ = proc.wait_line('"msg":"ready"')
+            times.append((stamp - proc.started) * 1000)
+            time.sleep(0.5)
+            rss.append(proc.status("VmRSS") / 1024)
+            anon.append(proc.status("RssAnon") / 1024)
+            proc.stop()
+        self.facts.update(startup_ms=min(times), idle_rss_mb=min(rss),
+                          idle_rss_anon_mb=min(anon))
+        self.rows.append(dict(scenario="startup", path="gateway", load="1",
+                              calls=str(len(times)), errors="0",
+                              note="exec to ready %.1f ms (best of %d), idle RSS %.1f MB "
+                                   "(%.1f MB private)"
+                                   % (min(times), len(times), min(rss), min(anon))))
+        log(f"startup: {min(times):.1f} ms to ready, idle RSS {min(rss):.1f} MB")
+
+    def micro(self):
+        binary = os.path.join(self.bin, "bench/micro/signet-micro-bench")
+        if not os.path.exists(binary):
+            log("no microbenchmark binary (libbenchmark-dev missing?)")
+            return
+        out = subprocess.run([binary, "--benchmark_format=json",
+                              "--benchmark_min_time=%g" % self.mode["micro_time"]],
+                             capture_output=True, text=True, check=True).stdout
+        self.facts["micro"] = [(b["name"], b["cpu_time"], b["time_unit"])
+                               for b in json.loads(out)["benchmarks"]]
+
+    def close(self):
+        for proc in reversed(self.procs):
+            proc.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def parse_wrk(out, concurrency, seconds):
+    def micros(text):
+        value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+        return float(value) * {"us": 1, "ms": 1e3, "s": 1e6}[unit]
+    result = {"mode": "closed", "load": str(concurrency), "seconds": str(seconds)}
+    for q, key in (("50%", "p50_us"), ("90%", "p90_us"), ("99%", "p99_us")):
+        m = re.search(rf"^\s+{q}\s+(\S+)", out, re.M)
+        result[key] = "%.1f" % micros(m.group(1)) if m else ""
+    m = re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", out)
+    result["max_us"] = "%.1f" % micros(m.group(1)) if m else ""
+    m = re.search(r"(\d+) requests in", out)
+    result["calls"] = m.group(1) if m else "0"
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    result["throughput"] = m.group(1) if m else "0"
+    errors = 0
+    for pattern in (r"Non-2xx or 3xx responses: (\d+)",
+                    r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"):
+        m = re.search(pattern, out)
+        if m:
+            errors += sum(int(g) for g in m.groups())
+    result["errors"] = str(errors)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=MODES, default="quick")
+    parser.add_argument("--bin-dir", default=os.path.join(ROOT, "build-release"))
+    parser.add_argument("--out-dir", default=None)
+    parser.add_argument("--report", default=None,
+                        help="write the Markdown report here (quick/full: docs/benchmarks.md)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite the report from the mode's saved results "
+                             "(after editing bench/analysis.md)")
+    args = parser.parse_args()
+    out_dir = args.out_dir or os.path.join(ROOT, "bench", "results", args.mode)
+    os.makedirs(out_dir, exist_ok=True)
+    import report  # bench/report.py
+    report_path = args.report or os.path.join(ROOT, "docs", "benchmarks.md")
+    if args.report_only:
+        rows, facts, plots, elapsed = report.load(out_dir)
+        report.write_markdown(report_path, args.mode, rows, facts, plots, out_dir,
+                              elapsed)
+        return
+    for tool in ("nginx", "wrk"):
+        if shutil.which(tool) is None and not os.path.exists(f"/usr/sbin/{tool}"):
+            sys.exit(f"bench: {tool} is missing; run bench/install-deps.sh")
+    os.environ["PATH"] += ":/usr/sbin"
+    suite = Suite(args)
+    started = time.monotonic()
+    try:
+        suite.run()
+    finally:
+        suite.close()
+    elapsed = time.monotonic() - started
+    suite.facts["elapsed_s"] = elapsed
+    suite.facts["run_at"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    report.write_csv(os.path.join(out_dir, "results.csv"), CSV_FIELDS, suite.rows)
+    with open(os.path.join(out_dir, "facts.json"), "w") as f:
+        json.dump(suite.facts, f, indent=1)
+    failures = [r for r in suite.rows if r.get("errors") not in ("", "0")]
+    if args.mode == "smoke":
+        log(f"smoke: {len(suite.rows)} rows in {elapsed:.0f}s, "
+            f"{len(failures)} with errors")
+        sys.exit(1 if failures else 0)
+    plots = report.plot(suite.rows, out_dir)
+    report.write_markdown(report_path, args.mode, suite.rows, suite.facts, plots,
+                          out_dir, elapsed)
+    log(f"wrote {report_path} and {out_dir} in {elapsed:.0f}s")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    main()
