@@ -113,6 +113,12 @@ absl::StatusOr<OpenApiSettings> ResolveOpenApi(
       settings.token_timeout,
       AtPath(path + ".token_timeout",
              ParseConfigDuration(profile.token_timeout(), absl::Seconds(10))));
+  // A token fetch outliving a reload keeps references into its profile,
+  // which a reload retires for two minutes (gateway_runtime.h).
+  if (settings.token_timeout > absl::Minutes(1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".token_timeout: at most 1m"));
+  }
   if (settings.refresh_before >= settings.max_ttl) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ".refresh_before: must be shorter than max_ttl (",
@@ -332,6 +338,7 @@ absl::StatusOr<GatewaySettings> ResolveConfig(
         "an address and at least one route");
   }
   settings.health_listen = config.health_listen();
+  if (config.max_in_flight() != 0) settings.max_in_flight = config.max_in_flight();
   SIGNET_ASSIGN_OR_RETURN(
       settings.watch_interval,
       AtPath("watch_interval",

@@ -100,6 +100,7 @@ struct GatewaySettings {
   std::string admin_listen = "127.0.0.1:9090";  // empty: no admin listener
   std::string health_listen;                    // empty: no probe listener
   absl::Duration watch_interval = absl::Seconds(2);
+  size_t max_in_flight = 2048;
   absl::Duration prewarm_timeout = absl::Seconds(10);
 };
 

@@ -66,10 +66,17 @@ ObservedCall* GatewayService::StartCall(
   return new ObservedCall(context, method, observer_, &clock_);
 }
 
-GatewayRuntime& GatewayService::Pin(ObservedCall* call) const {
+GatewayRuntime* GatewayService::Admit(ObservedCall* call) {
   std::shared_ptr<GatewayRuntime> runtime = runtime_.Get();
-  GatewayRuntime& pinned = *runtime;
+  GatewayRuntime* pinned = runtime.get();
+  const size_t limit = pinned->profiles.settings().max_in_flight;
   call->Hold(std::move(runtime));
+  if (!call->Admit(&in_flight_, limit)) {
+    call->Complete(absl::ResourceExhaustedError(absl::StrCat(
+        "too many calls in flight (max_in_flight ", limit,
+        "); retry with backoff")));
+    return nullptr;
+  }
   return pinned;
 }
 
@@ -89,9 +96,10 @@ grpc::ServerUnaryReactor* GatewayService::GetToken(
     grpc::CallbackServerContext* context, const v1::GetTokenRequest* request,
     v1::GetTokenResponse* response) {
   ObservedCall* call = StartCall(*context, "GetToken");
-  GatewayRuntime& runtime = Pin(call);
+  GatewayRuntime* runtime = Admit(call);
+  if (runtime == nullptr) return call;  // refused: too many in flight
   absl::StatusOr<OpenApiProfileRuntime*> profile =
-      runtime.profiles.FindOpenApi(request->profile());
+      runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
   call->set_profile((*profile)->settings.name);
   const std::string& app_id = (*profile)->settings.app_id;
@@ -119,13 +127,14 @@ grpc::ServerUnaryReactor* GatewayService::Verify(
     grpc::CallbackServerContext* context, const v1::VerifyRequest* request,
     v1::VerifyResponse* response) {
   ObservedCall* call = StartCall(*context, "Verify");
-  GatewayRuntime& runtime = Pin(call);
+  GatewayRuntime* runtime = Admit(call);
+  if (runtime == nullptr) return call;  // refused: too many in flight
   absl::StatusOr<OpenApiProfileRuntime*> profile =
-      runtime.profiles.FindOpenApi(request->profile());
+      runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
   call->set_profile((*profile)->settings.name);
   const absl::Time deadline =
-      CallDeadline(*context, runtime.profiles.settings());
+      CallDeadline(*context, runtime->profiles.settings());
   OpenApiProfileRuntime& openapi = **profile;
   if (!request->token().empty()) {
     VerifyToken(openapi, request->token(), deadline, response, call);
@@ -223,12 +232,13 @@ grpc::ServerUnaryReactor* GatewayService::CallInnoPaaS(
     grpc::CallbackServerContext* context,
     const v1::CallInnoPaaSRequest* request, v1::HttpResponse* response) {
   ObservedCall* call = StartCall(*context, "CallInnoPaaS");
-  GatewayRuntime& runtime = Pin(call);
+  GatewayRuntime* runtime = Admit(call);
+  if (runtime == nullptr) return call;  // refused: too many in flight
   absl::StatusOr<InnoPaasProfileRuntime*> profile =
-      runtime.profiles.FindInnoPaas(request->profile());
+      runtime->profiles.FindInnoPaas(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
   call->set_profile((*profile)->settings.name);
-  return Forward(context, call, runtime.profiles.settings(), *request,
+  return Forward(context, call, runtime->profiles.settings(), *request,
                  (*profile)->settings.base_url,
                  *(*profile)->signer, *(*profile)->http,
                  /*is_rejection=*/nullptr, response);
@@ -238,13 +248,14 @@ grpc::ServerUnaryReactor* GatewayService::CallOpenAPI(
     grpc::CallbackServerContext* context, const v1::CallOpenAPIRequest* request,
     v1::HttpResponse* response) {
   ObservedCall* call = StartCall(*context, "CallOpenAPI");
-  GatewayRuntime& runtime = Pin(call);
+  GatewayRuntime* runtime = Admit(call);
+  if (runtime == nullptr) return call;  // refused: too many in flight
   absl::StatusOr<OpenApiProfileRuntime*> profile =
-      runtime.profiles.FindOpenApi(request->profile());
+      runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
   call->set_profile((*profile)->settings.name);
   const OpenApiSettings& settings = (*profile)->settings;
-  return Forward(context, call, runtime.profiles.settings(), *request,
+  return Forward(context, call, runtime->profiles.settings(), *request,
                  settings.base_url,
                  *(*profile)->signer, *(*profile)->http,
                  [&settings](const HttpResponse& answer) {
@@ -258,9 +269,10 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
     const v1::FetchLicensesRequest* request,
     v1::FetchLicensesResponse* response) {
   ObservedCall* call = StartCall(*context, "FetchLicenses");
-  GatewayRuntime& runtime = Pin(call);
+  GatewayRuntime* runtime = Admit(call);
+  if (runtime == nullptr) return call;  // refused: too many in flight
   absl::StatusOr<LicenseProfileRuntime*> profile =
-      runtime.profiles.FindLicense(request->profile());
+      runtime->profiles.FindLicense(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
   call->set_profile((*profile)->settings.name);
   std::map<std::string, std::string> fields(request->fields().begin(),
@@ -270,8 +282,8 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
   }
   HttpRequest outbound =
       BuildLicenseRequest((*profile)->settings, fields,
-                          CallDeadline(*context, runtime.profiles.settings()));
-  outbound.max_response_bytes = runtime.profiles.settings().max_body_bytes;
+                          CallDeadline(*context, runtime->profiles.settings()));
+  outbound.max_response_bytes = runtime->profiles.settings().max_body_bytes;
   AddRequestId(call->request_id(), &outbound);
   SendSigned((*profile)->signer.get(), (*profile)->http, std::move(outbound),
              /*is_rejection=*/nullptr,
@@ -305,7 +317,8 @@ grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
     const v1::VerifyInboundRequest* request,
     v1::VerifyInboundResponse* response) {
   ObservedCall* call = StartCall(*context, "VerifyInbound");
-  GatewayRuntime& runtime = Pin(call);
+  GatewayRuntime* runtime = Admit(call);
+  if (runtime == nullptr) return call;  // refused: too many in flight
   InboundRequest inbound;
   inbound.method = request->method();
   inbound.path = request->path();
@@ -318,7 +331,7 @@ grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
       request->profile().empty() ? absl::string_view("default")
                                  : absl::string_view(request->profile());
   absl::StatusOr<InboundVerifiers::Outcome> outcome =
-      runtime.inbound.Verify(profile, inbound);
+      runtime->inbound.Verify(profile, inbound);
   if (!outcome.ok()) return FinishNow(call, outcome.status());
   call->set_profile(profile);
   response->set_authentic(outcome->verdict.authentic());

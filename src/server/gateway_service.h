@@ -8,6 +8,7 @@
 #include "http/http_client.h"
 #include "inbound/inbound_verifiers.h"
 #include "server/gateway_runtime.h"
+#include "server/in_flight_limiter.h"
 #include "server/observed_call.h"
 #include "server/profile_registry.h"
 #include "server/rpc_observer.h"
@@ -60,8 +61,10 @@ class GatewayService final : public v1::Gateway::CallbackService {
   ObservedCall* StartCall(const grpc::CallbackServerContext& context,
                           absl::string_view method);
 
-  // The current runtime, held by `call` until it completes.
-  GatewayRuntime& Pin(ObservedCall* call) const;
+  // The current runtime, held by `call` until it completes -- or null
+  // when max_in_flight calls are already running, in which case `call` has
+  // been completed with RESOURCE_EXHAUSTED.
+  GatewayRuntime* Admit(ObservedCall* call);
 
   // The caller's deadline, or now + default_deadline when it set none.
   absl::Time CallDeadline(const grpc::CallbackServerContext& context,
@@ -85,6 +88,7 @@ class GatewayService final : public v1::Gateway::CallbackService {
 
   const RuntimeHolder& runtime_;
   RpcObserver* const observer_;
+  InFlightLimiter in_flight_;
   const Clock& clock_;
 };
 

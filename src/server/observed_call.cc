@@ -49,6 +49,7 @@ ObservedCall::ObservedCall(const grpc::CallbackServerContext& context,
 }
 
 void ObservedCall::Complete(const absl::Status& status) {
+  if (limiter_ != nullptr) limiter_->Release();
   const absl::Duration elapsed = clock_.Now() - start_;
   if (observer_ != nullptr) {
     observer_->RpcFinished(method_, profile_, status.code(), elapsed);

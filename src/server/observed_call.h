@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "server/in_flight_limiter.h"
 #include "server/rpc_observer.h"
 
 namespace signet {
@@ -40,6 +41,14 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
   // runs under, which a reload may replace meanwhile).
   void Hold(std::shared_ptr<const void> state) { held_ = std::move(state); }
 
+  // Counts the call against `limiter` until it completes; false (and not
+  // counted) when `limit` calls are already in flight.
+  bool Admit(InFlightLimiter* limiter, size_t limit) {
+    if (!limiter->TryAcquire(limit)) return false;
+    limiter_ = limiter;
+    return true;
+  }
+
   // Finishes the RPC with `status` (its message reaches the caller).
   void Complete(const absl::Status& status);
 
@@ -54,6 +63,7 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
   std::string profile_;
   int upstream_status_ = 0;
   std::shared_ptr<const void> held_;
+  InFlightLimiter* limiter_ = nullptr;
 };
 
 }  // namespace signet

@@ -231,6 +231,27 @@ openapi:
                        HasSubstr("refresh_before")));
 }
 
+TEST_F(ConfigTest, TokenTimeoutAndMaxInFlightAreBounded) {
+  // Verify token_timeout stays under the reload retirement time and
+  // max_in_flight has its default and can be set.
+  const std::string profile = R"(
+openapi:
+  default:
+    base_url: https://x.example
+    app_id: a
+    app_secret: {value: v}
+)";
+  EXPECT_THAT(Resolve(profile + "    token_timeout: 2m\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("openapi.default.token_timeout: at most 1m")));
+  absl::StatusOr<GatewaySettings> settings = Resolve(profile);
+  ASSERT_THAT(settings, IsOk());
+  EXPECT_EQ(settings->max_in_flight, 2048u);
+  settings = Resolve(profile + "max_in_flight: 7\n");
+  ASSERT_THAT(settings, IsOk());
+  EXPECT_EQ(settings->max_in_flight, 7u);
+}
+
 TEST_F(ConfigTest, UnknownZoneIsNamed) {
   EXPECT_THAT(Resolve(R"(
 openapi:

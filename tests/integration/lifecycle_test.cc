@@ -3,11 +3,13 @@
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -168,6 +170,63 @@ TEST_F(LifecycleTest, SigtermLetsCallsInFlightFinish) {
     EXPECT_TRUE(statuses[i].ok()) << statuses[i].error_message();
     EXPECT_EQ(http_statuses[i], 200);
   }
+}
+
+TEST_F(LifecycleTest, CallsBeyondMaxInFlightAreRefusedAtOnce) {
+  constexpr int kLimit = 4;
+  constexpr int kCalls = 10;
+  ASSERT_THAT(PostEmulatorControl(
+                  emulator_.port, "/__faults",
+                  R"({"mode":"slow","delay_ms":1500,"route":"innopaas"})"),
+              IsOk());
+  absl::StatusOr<SignetProcess> signet = StartSignet(absl::StrReplaceAll(
+      EmulatorConfig(emulator_.port),
+      {{"default_deadline: 10s",
+        absl::StrCat("default_deadline: 10s\nmax_in_flight: ", kLimit)}}));
+  ASSERT_THAT(signet, IsOk());
+  auto stub = v1::Gateway::NewStub(grpc::CreateChannel(
+      signet->address, grpc::InsecureChannelCredentials()));
+
+  absl::Mutex mu;
+  std::vector<grpc::StatusCode> codes;
+  std::vector<absl::Duration> refused_after;
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCalls; ++i) {
+    callers.emplace_back([&] {
+      grpc::ClientContext context;
+      context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+      v1::CallInnoPaaSRequest request;
+      request.set_method("GET");
+      request.set_path("/v1/slow");
+      v1::HttpResponse response;
+      const absl::Time start = absl::Now();
+      const grpc::Status status = stub->CallInnoPaaS(&context, request, &response);
+      absl::MutexLock lock(&mu);
+      codes.push_back(status.error_code());
+      if (!status.ok()) refused_after.push_back(absl::Now() - start);
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  const int ok = static_cast<int>(
+      std::count(codes.begin(), codes.end(), grpc::StatusCode::OK));
+  const int exhausted = static_cast<int>(std::count(
+      codes.begin(), codes.end(), grpc::StatusCode::RESOURCE_EXHAUSTED));
+  // Every call overlaps the 1.5 s upstream of the admitted ones, so exactly
+  // the limit gets through and the rest are refused, without waiting.
+  EXPECT_EQ(ok, kLimit);
+  EXPECT_EQ(exhausted, kCalls - kLimit);
+  for (absl::Duration waited : refused_after) {
+    EXPECT_LT(waited, absl::Seconds(1));
+  }
+  // The cap is counted, so the refusals show in the metrics.
+  absl::StatusOr<testing::AdminAnswer> metrics = GetAdmin(*signet, "/metrics");
+  ASSERT_THAT(metrics, IsOk());
+  const absl::StatusOr<double> refused = MetricSample(
+      metrics->body,
+      "signet_rpc_duration_seconds_count{code=\"RESOURCE_EXHAUSTED\","
+      "method=\"CallInnoPaaS\",profile=\"none\"}");
+  ASSERT_THAT(refused, IsOk());
+  EXPECT_EQ(*refused, kCalls - kLimit);
 }
 
 }  // namespace
