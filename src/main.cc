@@ -277,8 +277,11 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
   receiver.reset();
   metrics.SetTokenExpiryReader(nullptr);
   metrics.SetConnectionsOpenedReader(nullptr);
-  server->reset();
+  // The transport before the server: its shutdown fails the transfers still
+  // running (token fetches nobody waits for, e.g. a readiness retry), whose
+  // callbacks reach into the token caches the server owns.
   http->reset();
+  server->reset();
   if (admin != nullptr) admin->Stop();
   LogInfo("stopped");
   return 0;

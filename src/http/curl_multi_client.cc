@@ -275,6 +275,8 @@ struct CurlMultiClient::IoState {
   Fd wake{-1};  // eventfd: Send and the destructor write, the loop reads
   // When curl next wants CURL_SOCKET_TIMEOUT, if it does.
   std::optional<std::chrono::steady_clock::time_point> timer;
+  // Sockets curl dropped while the current batch of events is handled.
+  std::vector<curl_socket_t> removed_in_batch;
   SharePtr share;
   MultiPtr multi;
   std::vector<EasyPtr> idle;
@@ -286,6 +288,9 @@ struct CurlMultiClient::IoState {
     auto* io = static_cast<IoState*>(userp);
     if (what == CURL_POLL_REMOVE) {
       (void)epoll_ctl(io->epoll.value, EPOLL_CTL_DEL, socket, nullptr);
+      // Its number may be reused at once; events already taken for it in
+      // this batch belong to the old socket.
+      io->removed_in_batch.push_back(socket);
       return 0;
     }
     epoll_event event{};
@@ -293,9 +298,10 @@ struct CurlMultiClient::IoState {
     if (what & CURL_POLL_IN) event.events |= EPOLLIN;
     if (what & CURL_POLL_OUT) event.events |= EPOLLOUT;
     if (epoll_ctl(io->epoll.value, EPOLL_CTL_MOD, socket, &event) != 0 &&
-        errno == ENOENT &&
-        epoll_ctl(io->epoll.value, EPOLL_CTL_ADD, socket, &event) != 0) {
-      return -1;  // curl fails the transfers on this socket
+        errno == ENOENT) {
+      // Not -1 on failure: that aborts every transfer of the multi handle.
+      // An unwatched socket's transfers end at their own timeout instead.
+      (void)epoll_ctl(io->epoll.value, EPOLL_CTL_ADD, socket, &event);
     }
     return 0;
   }
@@ -491,9 +497,14 @@ void CurlMultiClient::Run() {
     }
     absl::Status performed = absl::OkStatus();
     int running = 0;
+    io_->removed_in_batch.clear();
     for (int i = 0; i < ready && performed.ok(); ++i) {
       const int fd = events[i].data.fd;
       if (fd == io_->wake.value) continue;  // drained above
+      if (std::find(io_->removed_in_batch.begin(), io_->removed_in_batch.end(),
+                    fd) != io_->removed_in_batch.end()) {
+        continue;  // closed (and maybe reused) earlier in this batch
+      }
       int flags = 0;
       if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
       if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;

@@ -349,6 +349,13 @@ MHD_Result HttpServer::Core::Dispatch(MHD_Connection* connection,
   HttpResponse inline_answer;
   {
     absl::MutexLock lock(&mu_);
+    if (!exchange.response.has_value() && stopped_) {
+      // Stop ran while the handler did: it may not find this connection
+      // suspended, and stopping the daemon with one suspended aborts.
+      HttpResponse unavailable;
+      unavailable.status = 503;
+      exchange.response = std::move(unavailable);
+    }
     if (!exchange.response.has_value()) {
       // Answered later, from another thread: park the connection.
       exchange.suspended = true;
