@@ -86,6 +86,14 @@ absl::Status ValidateSegment(absl::string_view raw) {
 
 }  // namespace
 
+bool IsTransportHeader(absl::string_view name) {
+  if (absl::StartsWithIgnoreCase(name, "proxy-")) return true;
+  for (absl::string_view transport : kTransportHeaders) {
+    if (absl::EqualsIgnoreCase(name, transport)) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<std::string> NormalizeForwardMethod(absl::string_view method) {
   const std::string upper = absl::AsciiStrToUpper(method);
   for (absl::string_view allowed :
@@ -153,10 +161,7 @@ absl::Status ValidateCallerHeaders(const std::vector<HttpHeader>& headers,
             " holds CR, LF, NUL or another control character"));
       }
     }
-    const std::string lower = absl::AsciiStrToLower(header.name);
-    bool refused = absl::StartsWith(lower, "proxy-");
-    for (absl::string_view name : kTransportHeaders) refused |= lower == name;
-    if (refused) {
+    if (IsTransportHeader(header.name)) {
       return Invalid(absl::StrCat("headers: ", header.name,
                                   " is a hop-by-hop or framing header that "
                                   "signet manages"));

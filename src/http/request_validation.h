@@ -27,6 +27,12 @@ absl::StatusOr<std::string> NormalizeForwardMethod(absl::string_view method);
 // a '/', '\', NUL or control character behind an escape.
 absl::Status ValidateForwardPath(absl::string_view path);
 
+// Hop-by-hop and framing headers (RFC 9110 7.6.1), any case: Host,
+// Connection, Content-Length, Transfer-Encoding, TE, Trailer, Upgrade,
+// Keep-Alive, Expect and Proxy-*. They belong to each connection, so they
+// are never taken from a caller nor passed on.
+bool IsTransportHeader(absl::string_view name);
+
 // Header names are RFC 9110 tokens; values hold no CR, LF, NUL or other
 // control character but tab. Hop-by-hop and framing headers (Host,
 // Connection, Content-Length, Transfer-Encoding, TE, Trailer, Upgrade,

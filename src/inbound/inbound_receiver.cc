@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "http/request_validation.h"
 #include "log/log.h"
 
 namespace signet {
@@ -16,17 +16,6 @@ HttpResponse Text(int status, absl::string_view text) {
   response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
   response.body = absl::StrCat(text, "\n");
   return response;
-}
-
-// Hop-by-hop and framing headers belong to each connection (RFC 9110 7.6.1);
-// the transport sets its own. Everything else reaches the target as sent.
-bool IsHopByHop(absl::string_view name) {
-  for (absl::string_view hop :
-       {"Connection", "Keep-Alive", "TE", "Trailer", "Transfer-Encoding",
-        "Upgrade", "Host", "Content-Length", "Expect", "Proxy-Connection"}) {
-    if (absl::EqualsIgnoreCase(name, hop)) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -85,7 +74,11 @@ void InboundReceiver::Handle(ServerRequest request,
   forward.url = route->target.text;
   if (!request.query.empty()) absl::StrAppend(&forward.url, "?", request.query);
   for (HttpHeader& header : inbound.headers) {
-    if (!IsHopByHop(header.name)) forward.headers.push_back(std::move(header));
+    // The connection's own headers stay behind (RFC 9110 7.6.1); the
+    // transport sets its own.
+    if (!IsTransportHeader(header.name)) {
+      forward.headers.push_back(std::move(header));
+    }
   }
   forward.body = std::move(inbound.body);
   forward.deadline = clock_.Now() + options_.forward_timeout;

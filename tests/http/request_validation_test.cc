@@ -426,5 +426,19 @@ TEST(NormalizeForwardMethodTest, RefusesEverythingElse) {
   }
 }
 
+TEST(IsTransportHeaderTest, HopByHopAndFramingInAnyCase) {
+  // Verify the connection's own headers are recognized and others are not.
+  for (const char* name : {"Host", "connection", "CONTENT-LENGTH", "TE",
+                           "Transfer-Encoding", "Trailer", "Upgrade",
+                           "Keep-Alive", "Expect", "Proxy-Authorization",
+                           "proxy-connection"}) {
+    EXPECT_TRUE(IsTransportHeader(name)) << name;
+  }
+  for (const char* name : {"Authorization", "AppKey", "X-Proxy", "Hostname",
+                           "Content-Type", "Proxy"}) {
+    EXPECT_FALSE(IsTransportHeader(name)) << name;
+  }
+}
+
 }  // namespace
 }  // namespace signet

@@ -220,6 +220,16 @@ TEST_F(InboundTest, AuthenticInnoPaaSPushReachesTheTargetByteForByte) {
     EXPECT_THAT(Values(got.headers, sent.name), ElementsAre(sent.value))
         << sent.name;
   }
+
+  // A hop-by-hop header is the connection's own: it stays behind.
+  HttpRequest proxied = InnoPaaSPush();
+  proxied.headers.push_back({"Proxy-Authorization", "Basic cHJveHk6cA=="});
+  answer = Send(signet_.inbound_address, proxied);
+  ASSERT_THAT(answer, IsOk());
+  EXPECT_EQ(answer->status, 201);
+  ASSERT_EQ(target_.count(), 2u);
+  EXPECT_THAT(Values(target_.received()[1].headers, "Proxy-Authorization"),
+              ::testing::IsEmpty());
 }
 
 TEST_F(InboundTest, AuthenticApsdaiHookReachesTheTargetOnceOnly) {
