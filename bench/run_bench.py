@@ -239,8 +239,7 @@ class Suite:
         proc.wait_line("listening")
         return proc, port
 
-    def start_signet(self, prewarm=True):
-        port, admin = free_port(), free_port()
+    def write_config(self, port, admin, prewarm):
         config = os.path.join(self.dir, f"signet-{port}.yaml")
         with open(config, "w") as f:
             f.write(SIGNET_CONFIG.format(
@@ -248,6 +247,11 @@ class Suite:
                 upstream=self.upstream_port, secret=OPENAPI_SECRET,
                 app_key=APP_KEY, authorization=AUTHORIZATION,
                 prewarm="true" if prewarm else "false"))
+        return config
+
+    def start_signet(self, prewarm=True):
+        port, admin = free_port(), free_port()
+        config = self.write_config(port, admin, prewarm)
         # warning: no access line per call, as a busy production sidecar
         # would run (the access line costs a write per call).
         proc = Proc([os.path.join(self.bin, "src/signet"), "--config", config,
@@ -404,13 +408,7 @@ class Suite:
     def startup(self):
         times, rss, anon = [], [], []
         for _ in range(3 if self.args.mode != "smoke" else 1):
-            signet_port = free_port()
-            config = os.path.join(self.dir, f"startup-{signet_port}.yaml")
-            with open(config, "w") as f:
-                f.write(SIGNET_CONFIG.format(
-                    port=signet_port, admin=free_port(), emulator=self.emulator_port,
-                    upstream=self.upstream_port, secret=OPENAPI_SECRET,
-                    app_key=APP_KEY, authorization=AUTHORIZATION, prewarm="true"))
+            config = self.write_config(free_port(), free_port(), prewarm=True)
             proc = Proc([os.path.join(self.bin, "src/signet"), "--config", config],
                         name="signet-startup")
             stamp, _ = proc.wait_line('"msg":"ready"')

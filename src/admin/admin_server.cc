@@ -3,19 +3,6 @@
 #include <utility>
 
 namespace signet {
-namespace {
-
-HttpResponse Text(int status, std::string body, absl::string_view type) {
-  HttpResponse response;
-  response.status = status;
-  response.headers.push_back({"Content-Type", std::string(type)});
-  response.body = std::move(body);
-  return response;
-}
-
-constexpr absl::string_view kPlain = "text/plain; charset=utf-8";
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
     const std::string& address, Metrics* metrics) {
@@ -37,18 +24,22 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
 
 HttpResponse AdminServer::Answer(const ServerRequest& request) const {
   if (request.method != "GET" && request.method != "HEAD") {
-    return Text(405, "GET only\n", kPlain);
+    return PlainTextResponse(405, "GET only");
   }
   if (request.path == "/metrics") {
-    return Text(200, metrics_->Serialize(),
-                "text/plain; version=0.0.4; charset=utf-8");
+    HttpResponse response;
+    response.status = 200;
+    response.headers.push_back(
+        {"Content-Type", "text/plain; version=0.0.4; charset=utf-8"});
+    response.body = metrics_->Serialize();
+    return response;
   }
-  if (request.path == "/healthz") return Text(200, "ok\n", kPlain);
+  if (request.path == "/healthz") return PlainTextResponse(200, "ok");
   if (request.path == "/readyz") {
-    return ready_.load() ? Text(200, "ready\n", kPlain)
-                         : Text(503, "not ready\n", kPlain);
+    return ready_.load() ? PlainTextResponse(200, "ready")
+                         : PlainTextResponse(503, "not ready");
   }
-  return Text(404, "not found; try /metrics, /healthz or /readyz\n", kPlain);
+  return PlainTextResponse(404, "not found; try /metrics, /healthz or /readyz");
 }
 
 }  // namespace signet

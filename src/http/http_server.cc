@@ -68,11 +68,7 @@ MHD_Result Queue(MHD_Connection* connection, const HttpResponse& answer) {
 
 MHD_Result QueueText(MHD_Connection* connection, int status,
                      absl::string_view text) {
-  HttpResponse answer;
-  answer.status = status;
-  answer.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
-  answer.body = absl::StrCat(text, "\n");
-  return Queue(connection, answer);
+  return Queue(connection, PlainTextResponse(status, text));
 }
 
 MHD_Result CollectHeader(void* cls, MHD_ValueKind /*kind*/, const char* key,
@@ -241,9 +237,7 @@ void HttpServer::Core::Stop(absl::Duration grace) {
     stopped_ = true;
     for (const ExchangeRef& exchange : suspended_) {
       exchange->suspended = false;
-      HttpResponse unavailable;
-      unavailable.status = 503;
-      exchange->response = std::move(unavailable);
+      exchange->response = PlainTextResponse(503, "shutting down");
       MHD_resume_connection(exchange->connection);
     }
     suspended_.clear();
@@ -352,9 +346,7 @@ MHD_Result HttpServer::Core::Dispatch(MHD_Connection* connection,
     if (!exchange.response.has_value() && stopped_) {
       // Stop ran while the handler did: it may not find this connection
       // suspended, and stopping the daemon with one suspended aborts.
-      HttpResponse unavailable;
-      unavailable.status = 503;
-      exchange.response = std::move(unavailable);
+      exchange.response = PlainTextResponse(503, "shutting down");
     }
     if (!exchange.response.has_value()) {
       // Answered later, from another thread: park the connection.

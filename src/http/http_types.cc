@@ -1,5 +1,7 @@
 #include "http/http_types.h"
 
+#include "absl/strings/str_cat.h"
+
 #include "absl/strings/match.h"
 
 namespace signet {
@@ -10,6 +12,14 @@ std::optional<absl::string_view> FindHeader(
     if (absl::EqualsIgnoreCase(header.name, name)) return header.value;
   }
   return std::nullopt;
+}
+
+HttpResponse PlainTextResponse(int status, absl::string_view text) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
+  response.body = absl::StrCat(text, "\n");
+  return response;
 }
 
 }  // namespace signet

@@ -43,6 +43,9 @@ struct HttpResponse {
   std::string body;
 };
 
+// A short text/plain answer: `text` and a newline.
+HttpResponse PlainTextResponse(int status, absl::string_view text);
+
 // The first value of a header, compared case-insensitively (RFC 9110 5.1).
 std::optional<absl::string_view> FindHeader(
     const std::vector<HttpHeader>& headers, absl::string_view name);

@@ -8,17 +8,6 @@
 #include "log/log.h"
 
 namespace signet {
-namespace {
-
-HttpResponse Text(int status, absl::string_view text) {
-  HttpResponse response;
-  response.status = status;
-  response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
-  response.body = absl::StrCat(text, "\n");
-  return response;
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<InboundReceiver>> InboundReceiver::Start(
     Options options, VerifierSource verifiers, HttpClient* http,
@@ -46,7 +35,7 @@ void InboundReceiver::Handle(ServerRequest request,
     if (candidate.path == request.path) route = &candidate;
   }
   if (route == nullptr) {
-    std::move(respond)(Text(404, "no inbound route for this path"));
+    std::move(respond)(PlainTextResponse(404, "no inbound route for this path"));
     return;
   }
 
@@ -55,7 +44,7 @@ void InboundReceiver::Handle(ServerRequest request,
   absl::StatusOr<InboundVerifiers::Outcome> outcome =
       verifiers_()->Verify(route->profile, inbound);
   if (!outcome.ok()) {  // the resolver checked the route's profile exists
-    std::move(respond)(Text(500, "inbound route misconfigured"));
+    std::move(respond)(PlainTextResponse(500, "inbound route misconfigured"));
     return;
   }
   if (!outcome->verdict.authentic()) {
@@ -64,7 +53,7 @@ void InboundReceiver::Handle(ServerRequest request,
                 {"path", route->path},
                 {"reason", std::string(RefusalLabel(outcome->verdict.reason))}});
     std::move(respond)(
-        Text(401, absl::StrCat("unauthenticated: ",
+        PlainTextResponse(401, absl::StrCat("unauthenticated: ",
                                RefusalLabel(outcome->verdict.reason))));
     return;
   }
@@ -96,7 +85,7 @@ void InboundReceiver::Handle(ServerRequest request,
                            {"error", std::string(answer.status().message())}});
                const bool slow = answer.status().code() ==
                                  absl::StatusCode::kDeadlineExceeded;
-               std::move(respond)(Text(slow ? 504 : 502,
+               std::move(respond)(PlainTextResponse(slow ? 504 : 502,
                                        slow ? "target did not answer in time"
                                             : "target unavailable"));
              });
