@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages signet needs to build, test and run, if any
 # are missing. Needs root (or sudo) only when something must be installed.
+#   scripts/install-deps.sh [PACKAGE...]   also these (e.g. sanitize.sh's)
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,7 @@ packages=(
   nginx-light libnginx-mod-http-echo wrk
   libgtest-dev libgmock-dev
   python3 python3-grpcio python3-protobuf
+  "$@"
 )
 # Node.js and npm for examples/node (its test runs it): Debian 12's node 18,
 # unless a node is already on PATH. NodeSource's nodejs bundles npm and

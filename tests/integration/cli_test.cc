@@ -6,6 +6,7 @@
 #include "gtest/gtest.h"
 #include "integration/signet_process.h"
 #include "testing/child_process.h"
+#include "testing/sanitizer_report.h"
 #include "testing/status_matchers.h"
 
 namespace signet {
@@ -32,7 +33,13 @@ CliRun RunSignet(std::vector<std::string> args,
   if (!process.ok()) return {};
   absl::StatusOr<int> code = (*process)->WaitForExit(absl::Seconds(20));
   EXPECT_THAT(code, IsOk());
-  return {code.value_or(-1), (*process)->Output()};
+  // A sanitizer report's exit code can look like an expected one (UBSan's
+  // is 1), so the sanitizer builds need the output checked too.
+  const std::string output = (*process)->Output();
+  const absl::optional<std::string> report = testing::FindSanitizerReport(output);
+  EXPECT_FALSE(report.has_value()) << "signet wrote a sanitizer report:\n"
+                                   << *report;
+  return {code.value_or(-1), output};
 }
 
 TEST(CliTest, HelpAndVersion) {

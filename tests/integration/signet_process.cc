@@ -1,6 +1,9 @@
 #include "integration/signet_process.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,10 +16,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "httplib.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "testing/sanitizer_report.h"
 
 namespace signet::testing {
 
@@ -35,6 +40,18 @@ void ExpectNoSecretsIn(const SignetProcess& signet) {
   }
 }
 
+// Under scripts/sanitize.sh signet is sanitized too; its reports (and the
+// leaks LeakSanitizer finds when it exits) land in its log only.
+void ExpectNoSanitizerReportIn(const SignetProcess& signet) {
+  if (signet.process == nullptr) return;
+  if (absl::optional<std::string> report =
+          FindSanitizerReport(signet.process->Output())) {
+    ADD_FAILURE() << "signet (pid " << signet.process->pid()
+                  << ") wrote a sanitizer report:\n"
+                  << *report;
+  }
+}
+
 bool IsSecretVariable(absl::string_view name) {
   return absl::EndsWith(name, "_SECRET") || absl::EndsWith(name, "_KEY") ||
          absl::EndsWith(name, "_AUTHORIZATION");
@@ -45,6 +62,7 @@ bool IsSecretVariable(absl::string_view name) {
 SignetProcess& SignetProcess::operator=(SignetProcess&& other) {
   if (this != &other) {
     ExpectNoSecretsIn(*this);
+    ExpectNoSanitizerReportIn(*this);
     process = std::move(other.process);
     secrets = std::move(other.secrets);
     address = std::move(other.address);
@@ -60,6 +78,7 @@ SignetProcess::~SignetProcess() {
   process->Signal(SIGTERM);
   (void)process->WaitForExit(absl::Seconds(30));
   ExpectNoSecretsIn(*this);
+  ExpectNoSanitizerReportIn(*this);
 }
 
 std::string WriteTempFile(absl::string_view stem, absl::string_view content) {
@@ -185,6 +204,47 @@ absl::StatusOr<double> MetricSample(absl::string_view metrics,
     return value;
   }
   return absl::NotFoundError(absl::StrCat("no sample ", series));
+}
+
+absl::Status WaitForMetric(const SignetProcess& signet, absl::string_view series,
+                           double value, absl::Duration timeout) {
+  constexpr absl::Duration kPollInterval = absl::Milliseconds(50);
+  const absl::Time deadline = absl::Now() + timeout;
+  std::string last = "no scrape";
+  while (true) {
+    absl::StatusOr<AdminAnswer> metrics = GetAdmin(signet, "/metrics");
+    if (metrics.ok() && metrics->status == 200) {
+      absl::StatusOr<double> sample = MetricSample(metrics->body, series);
+      if (sample.ok() && *sample == value) return absl::OkStatus();
+      last = sample.ok() ? absl::StrCat(*sample) : sample.status().ToString();
+    } else {
+      last = metrics.ok() ? absl::StrCat("HTTP ", metrics->status)
+                          : metrics.status().ToString();
+    }
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError(
+          absl::StrCat(series, " is not ", value, " after ",
+                       absl::FormatDuration(timeout), "; last: ", last));
+    }
+    absl::SleepFor(kPollInterval);
+  }
+}
+
+absl::StatusOr<int> UnusedLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return absl::InternalError("socket() failed");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof(address);
+  const bool bound =
+      bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) ==
+          0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  close(fd);
+  if (!bound) return absl::InternalError("cannot bind 127.0.0.1:0");
+  return static_cast<int>(ntohs(address.sin_port));
 }
 
 }  // namespace signet::testing

@@ -6,8 +6,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "testing/child_process.h"
 
 namespace signet::testing {
@@ -26,7 +28,9 @@ std::string EmulatorConfig(int emulator_port);
 // A running signet binary. When it is destroyed, its whole log is checked
 // for every secret it was given (the emulator's and any in extra_env whose
 // name ends in _SECRET, _KEY or _AUTHORIZATION): a hit fails the test, so
-// every integration test doubles as a log-leak test.
+// every integration test doubles as a log-leak test. A sanitizer report in
+// the log (sanitizer builds only; signet is stopped with SIGTERM first, so
+// leaks at exit are reported) fails the test too.
 struct SignetProcess {
   SignetProcess() = default;
   SignetProcess(SignetProcess&&) = default;
@@ -62,6 +66,16 @@ absl::StatusOr<AdminAnswer> GetAdmin(const SignetProcess& signet,
 // writes them, sorted) in a /metrics scrape; NOT_FOUND if absent.
 absl::StatusOr<double> MetricSample(absl::string_view metrics,
                                     absl::string_view series);
+
+// Polls signet's /metrics until the sample `series` (as for MetricSample)
+// equals `value`, or fails with DeadlineExceeded after `timeout` naming the
+// last value seen.
+absl::Status WaitForMetric(const SignetProcess& signet, absl::string_view series,
+                           double value, absl::Duration timeout);
+
+// A loopback TCP port that nothing listens on: bound to 127.0.0.1:0 and
+// closed again. Another process may take it later; tests use it at once.
+absl::StatusOr<int> UnusedLoopbackPort();
 
 // The signet binary built alongside the tests.
 absl::string_view SignetBinaryPath();

@@ -4,8 +4,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/optional.h"
+#include "gtest/gtest.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
+#include "testing/sanitizer_report.h"
 
 #ifndef SIGNET_EMULATOR_PATH
 #error "SIGNET_EMULATOR_PATH must name the signet-emulator binary"
@@ -26,6 +29,16 @@ httplib::Client ControlClient(int port) {
   return client;
 }
 
+void ExpectNoSanitizerReportIn(const EmulatorProcess& emulator) {
+  if (emulator.process == nullptr) return;
+  if (absl::optional<std::string> report =
+          FindSanitizerReport(emulator.process->Output())) {
+    ADD_FAILURE() << "signet-emulator (pid " << emulator.process->pid()
+                  << ") wrote a sanitizer report:\n"
+                  << *report;
+  }
+}
+
 std::string Describe(const httplib::Result& result) {
   if (!result) return httplib::to_string(result.error());
   return absl::StrCat("HTTP ", result->status, ": ", result->body);
@@ -34,6 +47,19 @@ std::string Describe(const httplib::Result& result) {
 }  // namespace
 
 absl::string_view EmulatorBinaryPath() { return SIGNET_EMULATOR_PATH; }
+
+EmulatorProcess& EmulatorProcess::operator=(EmulatorProcess&& other) {
+  if (this != &other) {
+    ExpectNoSanitizerReportIn(*this);
+    process = std::move(other.process);
+    port = other.port;
+  }
+  return *this;
+}
+
+// The emulator is SIGKILLed (by ~ChildProcess), so this sees what it
+// reported while running, not leaks at exit: it is a test double.
+EmulatorProcess::~EmulatorProcess() { ExpectNoSanitizerReportIn(*this); }
 
 std::string EmulatorProcess::base_url() const {
   return absl::StrCat("http://127.0.0.1:", port);

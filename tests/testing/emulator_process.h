@@ -16,8 +16,15 @@ namespace signet::testing {
 // The signet-emulator binary built alongside the tests.
 absl::string_view EmulatorBinaryPath();
 
-// A running signet-emulator on an ephemeral loopback port.
+// A running signet-emulator on an ephemeral loopback port. When it is
+// destroyed (or assigned over), a sanitizer report in its output fails the
+// test (see testing/sanitizer_report.h).
 struct EmulatorProcess {
+  EmulatorProcess() = default;
+  EmulatorProcess(EmulatorProcess&&) = default;
+  EmulatorProcess& operator=(EmulatorProcess&& other);
+  ~EmulatorProcess();
+
   std::unique_ptr<ChildProcess> process;
   int port = 0;
 

@@ -1,7 +1,10 @@
 #include "tokens/token_cache.h"
 
 #include <deque>
+#include <memory>
 #include <optional>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -38,11 +41,16 @@ class TokenCacheTest : public ::testing::Test {
     return Token{Secret(value), clock_.Now() + lifetime};
   }
 
-  // Calls Get and returns its result if it completed synchronously.
+  // Calls Get and returns its result if it completed synchronously. If it
+  // did not, the callback runs when the test completes the fetch, after
+  // this returned: it writes into storage it owns, not into this frame.
   std::optional<absl::StatusOr<TokenCache::Result>> GetNow() {
-    std::optional<absl::StatusOr<TokenCache::Result>> result;
-    cache_.Get([&](absl::StatusOr<TokenCache::Result> r) { result = std::move(r); });
-    return result;
+    auto result =
+        std::make_shared<std::optional<absl::StatusOr<TokenCache::Result>>>();
+    cache_.Get([result](absl::StatusOr<TokenCache::Result> r) {
+      *result = std::move(r);
+    });
+    return *result;
   }
 
   // Primes the cache with a token valid for `lifetime`.
@@ -220,6 +228,86 @@ TEST_F(TokenCacheTest, ExpiresAtReportsTheCachedToken) {
   EXPECT_EQ(cache_.ExpiresAt(), std::nullopt);
   Prime("t1", absl::Hours(2));
   EXPECT_EQ(cache_.ExpiresAt(), clock_.Now() + absl::Hours(2));
+}
+
+// A TokenSource for callers on several threads: fetches queue under a lock,
+// and a thread of the test completes them, as the curl thread does in signet.
+class ThreadSafeTokenSource final : public TokenSource {
+ public:
+  void Fetch(TokenCallback on_done) override ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    pending_.push_back(std::move(on_done));
+    ++fetches_;
+  }
+
+  int fetches() const ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    return fetches_;
+  }
+
+  // Waits for a fetch to be started, then completes the oldest one.
+  void Complete(absl::StatusOr<Token> token) ABSL_LOCKS_EXCLUDED(mu_) {
+    TokenCallback next;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](std::deque<TokenCallback>* pending) { return !pending->empty(); },
+          &pending_));
+      next = std::move(pending_.front());
+      pending_.pop_front();
+    }
+    std::move(next)(std::move(token));
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::deque<TokenCallback> pending_ ABSL_GUARDED_BY(mu_);
+  int fetches_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Verify single flight with real threads (scripts/sanitize.sh runs this under
+// ThreadSanitizer): callers on many threads, the fetch completed on another,
+// one upstream fetch, and every caller answered with its token.
+TEST(TokenCacheThreadsTest, CallersOnManyThreadsShareOneFetch) {
+  constexpr int kThreads = 8;
+  constexpr int kGetsPerThread = 50;
+  FakeClock clock;
+  ThreadSafeTokenSource source;
+  TokenCache::Options options;
+  options.jitter = [](absl::Duration d) { return d; };
+  TokenCache cache(&source, &clock, options);
+
+  absl::Mutex mu;  // guards the three below
+  std::vector<std::string> tokens;
+  int fetched = 0;
+  int failed = 0;
+  std::vector<std::thread> callers;
+  for (int t = 0; t < kThreads; ++t) {
+    callers.emplace_back([&] {
+      for (int i = 0; i < kGetsPerThread; ++i) {
+        cache.Get([&](absl::StatusOr<TokenCache::Result> result) {
+          absl::MutexLock lock(&mu);
+          if (!result.ok()) {
+            ++failed;
+            return;
+          }
+          tokens.emplace_back(result->token.value.Reveal());
+          if (!result->from_cache) ++fetched;
+        });
+      }
+    });
+  }
+  std::thread transport([&] {
+    source.Complete(Token{Secret("t1"), clock.Now() + absl::Hours(2)});
+  });
+  for (std::thread& caller : callers) caller.join();
+  transport.join();
+
+  EXPECT_EQ(source.fetches(), 1);
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(failed, 0);
+  EXPECT_GE(fetched, 1);  // the callers that found the cache cold
+  EXPECT_EQ(tokens, std::vector<std::string>(kThreads * kGetsPerThread, "t1"));
 }
 
 }  // namespace
