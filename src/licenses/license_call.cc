@@ -78,7 +78,8 @@ absl::StatusOr<LicenseAnswer> ParseLicenseAnswer(const HttpResponse& response) {
   answer.message = Message(body);
   if (answer.code != "SUCCESS") {
     return absl::FailedPreconditionError(absl::StrCat(
-        "license endpoint refused (", answer.code, "): ",
+        "license endpoint refused (",
+        absl::string_view(answer.code).substr(0, kMaxUpstreamMessage), "): ",
         answer.message.empty() ? "no message" : answer.message));
   }
   const auto data = body.find("data");

@@ -40,9 +40,12 @@ absl::StatusOr<absl::Time> ParseExpireTime(absl::string_view text,
 std::optional<absl::Time> ParseHttpDate(absl::string_view text) {
   absl::Time time;
   std::string error;
+  // absl::ParseTime also accepts "infinite-past" and "infinite-future",
+  // whatever the format; as a Date, -inf would make every token live max_ttl.
   if (absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT",
                       std::string(absl::StripAsciiWhitespace(text)),
-                      absl::UTCTimeZone(), &time, &error)) {
+                      absl::UTCTimeZone(), &time, &error) &&
+      time != absl::InfinitePast() && time != absl::InfiniteFuture()) {
     return time;
   }
   return std::nullopt;

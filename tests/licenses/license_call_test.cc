@@ -127,5 +127,15 @@ TEST(ParseLicenseAnswerTest, LongUpstreamMessageIsTruncated) {
   EXPECT_LT(answer.status().message().size(), 400u);
 }
 
+TEST(ParseLicenseAnswerTest, LongUpstreamCodeIsTruncated) {
+  // Verify the code is cut like the message (found by
+  // tests/fuzz/upstream_answer_fuzzer).
+  const std::string huge(10000, 'x');
+  const auto answer = ParseLicenseAnswer(
+      Answer(200, R"({"code":")" + huge + R"(","message":"m"})"));
+  ASSERT_FALSE(answer.ok());
+  EXPECT_LT(answer.status().message().size(), 400u);
+}
+
 }  // namespace
 }  // namespace signet

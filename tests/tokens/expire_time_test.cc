@@ -76,6 +76,14 @@ TEST(ParseHttpDateTest, ImfFixdate) {
   EXPECT_EQ(ParseHttpDate("garbage"), std::nullopt);
 }
 
+TEST(ParseHttpDateTest, AbseilInfinityWordsAreNotDates) {
+  // Verify absl::ParseTime's special words are refused: "Date: infinite-past"
+  // made the lifetime +inf, clamped to max_ttl, whatever expire_time said
+  // (found by tests/fuzz/expire_time_fuzzer).
+  EXPECT_EQ(ParseHttpDate("infinite-past"), std::nullopt);
+  EXPECT_EQ(ParseHttpDate(" infinite-future "), std::nullopt);
+}
+
 TEST(ComputeTokenLifetimeTest, UsesTheUpstreamDateWhenGiven) {
   const absl::Time date = Utc(2023, 11, 10, 16, 43, 23);
   // The local clock is 10 minutes fast; the lifetime must not care.
