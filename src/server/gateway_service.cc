@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -59,6 +61,15 @@ void AddRequestId(const std::string& id, HttpRequest* request) {
   }
 }
 
+// The call's authorization metadata, if it sent exactly one.
+std::optional<absl::string_view> AuthorizationMetadata(
+    const grpc::CallbackServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  const auto [first, last] = metadata.equal_range("authorization");
+  if (first == last || std::next(first) != last) return std::nullopt;
+  return absl::string_view(first->second.data(), first->second.size());
+}
+
 }  // namespace
 
 ObservedCall* GatewayService::StartCall(
@@ -66,7 +77,9 @@ ObservedCall* GatewayService::StartCall(
   return new ObservedCall(context, method, observer_, &clock_);
 }
 
-GatewayRuntime* GatewayService::Admit(ObservedCall* call) {
+GatewayRuntime* GatewayService::Admit(
+    ObservedCall* call, const grpc::CallbackServerContext& context,
+    absl::string_view profile) {
   std::shared_ptr<GatewayRuntime> runtime = runtime_.Get();
   GatewayRuntime* pinned = runtime.get();
   const size_t limit = pinned->profiles.settings().max_in_flight;
@@ -76,6 +89,15 @@ GatewayRuntime* GatewayService::Admit(ObservedCall* call) {
         "too many calls in flight (max_in_flight ", limit,
         "); retry with backoff")));
     return nullptr;
+  }
+  if (pinned->callers.enabled()) {
+    absl::StatusOr<std::string> caller = pinned->callers.Authorize(
+        AuthorizationMetadata(context), call->method(), profile);
+    if (!caller.ok()) {
+      call->Complete(caller.status());
+      return nullptr;
+    }
+    call->set_caller(*std::move(caller));
   }
   return pinned;
 }
@@ -96,8 +118,8 @@ grpc::ServerUnaryReactor* GatewayService::GetToken(
     grpc::CallbackServerContext* context, const v1::GetTokenRequest* request,
     v1::GetTokenResponse* response) {
   ObservedCall* call = StartCall(*context, "GetToken");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
@@ -127,8 +149,8 @@ grpc::ServerUnaryReactor* GatewayService::Verify(
     grpc::CallbackServerContext* context, const v1::VerifyRequest* request,
     v1::VerifyResponse* response) {
   ObservedCall* call = StartCall(*context, "Verify");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
@@ -205,7 +227,8 @@ grpc::ServerUnaryReactor* GatewayService::Forward(
   input.body = request.body();
   absl::StatusOr<HttpRequest> outbound = BuildForwardRequest(
       base, std::move(input), signer.ReservedHeaders(),
-      settings.max_body_bytes, CallDeadline(*context, settings));
+      settings.max_body_bytes, CallDeadline(*context, settings),
+      HeaderLimits{settings.max_headers, settings.max_header_bytes});
   if (!outbound.ok()) return FinishNow(call, outbound.status());
   AddRequestId(call->request_id(), &*outbound);
 
@@ -232,8 +255,8 @@ grpc::ServerUnaryReactor* GatewayService::CallInnoPaaS(
     grpc::CallbackServerContext* context,
     const v1::CallInnoPaaSRequest* request, v1::HttpResponse* response) {
   ObservedCall* call = StartCall(*context, "CallInnoPaaS");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   absl::StatusOr<InnoPaasProfileRuntime*> profile =
       runtime->profiles.FindInnoPaas(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
@@ -248,8 +271,8 @@ grpc::ServerUnaryReactor* GatewayService::CallOpenAPI(
     grpc::CallbackServerContext* context, const v1::CallOpenAPIRequest* request,
     v1::HttpResponse* response) {
   ObservedCall* call = StartCall(*context, "CallOpenAPI");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
@@ -269,8 +292,8 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
     const v1::FetchLicensesRequest* request,
     v1::FetchLicensesResponse* response) {
   ObservedCall* call = StartCall(*context, "FetchLicenses");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   absl::StatusOr<LicenseProfileRuntime*> profile =
       runtime->profiles.FindLicense(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
@@ -317,8 +340,8 @@ grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
     const v1::VerifyInboundRequest* request,
     v1::VerifyInboundResponse* response) {
   ObservedCall* call = StartCall(*context, "VerifyInbound");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   InboundRequest inbound;
   inbound.method = request->method();
   inbound.path = request->path();

@@ -62,9 +62,13 @@ class GatewayService final : public v1::Gateway::CallbackService {
                           absl::string_view method);
 
   // The current runtime, held by `call` until it completes -- or null
-  // when max_in_flight calls are already running, in which case `call` has
-  // been completed with RESOURCE_EXHAUSTED.
-  GatewayRuntime* Admit(ObservedCall* call);
+  // when the call may not run, in which case `call` has been completed:
+  // RESOURCE_EXHAUSTED when max_in_flight calls are already running,
+  // UNAUTHENTICATED or PERMISSION_DENIED when caller authorization refuses
+  // it for `profile` (checked before anything else looks at the request).
+  GatewayRuntime* Admit(ObservedCall* call,
+                        const grpc::CallbackServerContext& context,
+                        absl::string_view profile);
 
   // The caller's deadline, or now + default_deadline when it set none.
   absl::Time CallDeadline(const grpc::CallbackServerContext& context,
