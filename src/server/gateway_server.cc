@@ -64,7 +64,7 @@ absl::Status SecureUnixSocket(const UnixListenerSettings& unix_listen) {
 GatewayServer::GatewayServer(const GatewayEnv& env)
     : env_(env),
       runtime_(env.clock),
-      service_(&runtime_, env.observers.rpc, env.clock) {}
+      service_(&runtime_, env.observers.rpc, env.clock, env.scheduler) {}
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     GatewaySettings settings, const GatewayEnv& env) {
