@@ -1,5 +1,6 @@
 #include "config/config_resolver.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -48,6 +49,17 @@ absl::StatusOr<LicenseVerification> ParseVerification(absl::string_view text,
       path, ".verification: must be \"signature\" or \"password\""));
 }
 
+// "UTC", "Asia/Shanghai", "Etc/GMT+8", "America/Argentina/Buenos_Aires".
+bool LooksLikeZoneName(absl::string_view name) {
+  if (name.empty() || name.front() == '/' || absl::StrContains(name, "..")) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '/' ||
+           c == '_' || c == '-' || c == '+';
+  });
+}
+
 absl::StatusOr<OpenApiSettings> ResolveOpenApi(
     const std::string& name, const config::v1::OpenApiProfile& profile) {
   const std::string path = absl::StrCat("openapi.", name);
@@ -66,6 +78,13 @@ absl::StatusOr<OpenApiSettings> ResolveOpenApi(
       ResolveSecret(profile.app_secret(), path + ".app_secret"));
   settings.expire_time_zone_name =
       profile.expire_time_zone().empty() ? "UTC" : profile.expire_time_zone();
+  // absl::LoadTimeZone also opens absolute and relative file paths (and
+  // "file:" names); a zone name is never one, and /dev/stdin would block.
+  if (!LooksLikeZoneName(settings.expire_time_zone_name)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ".expire_time_zone: \"", settings.expire_time_zone_name,
+        "\" is not an IANA zone name (such as UTC or Asia/Shanghai)"));
+  }
   if (!absl::LoadTimeZone(settings.expire_time_zone_name,
                           &settings.expire_time_zone)) {
     return absl::InvalidArgumentError(
