@@ -21,6 +21,8 @@
 #include "admin/metrics.h"
 #include "common/clock.h"
 #include "config/config_resolver.h"
+#include "common/system_random.h"
+#include "common/timer_thread.h"
 #include "http/curl_multi_client.h"
 #include "inbound/inbound_receiver.h"
 #include "log/log.h"
@@ -153,6 +155,10 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Retry backoffs wait here (created after the signal mask, like every
+  // thread, so SIGTERM reaches sigwait below).
+  TimerThread timer;
+  SystemRandom random;
   CurlMultiClient::Options http_options;
   http_options.connect_timeout = settings->connect_timeout;
   absl::StatusOr<std::unique_ptr<CurlMultiClient>> http =
@@ -186,13 +192,18 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
     }
     admin = *std::move(started);
   }
-  GatewayObservers observers;
-  observers.rpc = &metrics;
-  observers.upstream = &metrics;
-  observers.tokens = &metrics;
-  observers.inbound = &metrics;
-  absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(
-      *std::move(settings), http->get(), SystemClock::Get(), observers);
+  GatewayEnv env;
+  env.http = http->get();
+  env.clock = SystemClock::Get();
+  env.scheduler = &timer;
+  env.random = &random;
+  env.observers.rpc = &metrics;
+  env.observers.upstream = &metrics;
+  env.observers.tokens = &metrics;
+  env.observers.inbound = &metrics;
+  env.observers.circuits = &metrics;
+  absl::StatusOr<std::unique_ptr<GatewayServer>> server =
+      GatewayServer::Start(*std::move(settings), env);
   if (!server.ok()) {
     LogError("cannot start the gRPC server",
              {{"error", std::string(server.status().message())}});
@@ -233,6 +244,7 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
            {"admin_address", admin ? admin->address() : std::string("off")},
            {"inbound_address",
             receiver ? receiver->address() : std::string("off")},
+           {"unix_address", gateway->unix_address()},
            {"health_address", gateway->health_address()},
            {"profiles", static_cast<int64_t>(profile_count)},
            {"version", SIGNET_VERSION}});
@@ -277,6 +289,9 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
   receiver.reset();
   metrics.SetTokenExpiryReader(nullptr);
   metrics.SetConnectionsOpenedReader(nullptr);
+  // Backoffs end now: their retries go out (and fail fast below); later
+  // ones run at once instead of waiting.
+  timer.Shutdown();
   // The transport before the server: its shutdown fails the transfers still
   // running (token fetches nobody waits for, e.g. a readiness retry), whose
   // callbacks reach into the token caches the server owns.

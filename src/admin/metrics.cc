@@ -75,6 +75,17 @@ Metrics::Metrics()
           prometheus::BuildCounter()
               .Name("signet_inbound_refused_total")
               .Help("Inbound requests refused, by inbound profile and reason.")
+              .Register(*registry_)),
+      circuit_state_(prometheus::BuildGauge()
+                         .Name("signet_upstream_circuit_state")
+                         .Help("Circuit breaker per upstream profile: 0 "
+                               "closed, 1 open, 2 half-open.")
+                         .Register(*registry_)),
+      circuit_rejections_(
+          prometheus::BuildCounter()
+              .Name("signet_upstream_circuit_rejections_total")
+              .Help("Calls failed fast because the upstream's circuit was "
+                    "open.")
               .Register(*registry_)) {}
 
 void Metrics::RpcStarted(absl::string_view /*method*/) {
@@ -124,6 +135,16 @@ void Metrics::Refused(absl::string_view profile, absl::string_view scheme,
             {"scheme", std::string(scheme)},
             {"reason", std::string(reason)}})
       .Increment();
+}
+
+void Metrics::CircuitStateChanged(absl::string_view profile,
+                                  CircuitState state) {
+  circuit_state_.Add({{"profile", Label(profile)}})
+      .Set(static_cast<double>(state));
+}
+
+void Metrics::CircuitRejected(absl::string_view profile) {
+  circuit_rejections_.Add({{"profile", Label(profile)}}).Increment();
 }
 
 void Metrics::SetTokenExpiryReader(ExpiryReader reader) {

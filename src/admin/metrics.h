@@ -16,6 +16,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "http/circuit_breaker_http_client.h"
 #include "http/observed_http_client.h"
 #include "inbound/inbound_observer.h"
 #include "server/rpc_observer.h"
@@ -38,7 +39,11 @@ namespace signet {
 //   signet_token_expiry_seconds{profile}                    gauge
 //   signet_inbound_verified_total{profile,scheme}           counter
 //   signet_inbound_refused_total{profile,scheme,reason}     counter
+//   signet_upstream_circuit_state{profile}                  gauge: 0 closed,
+//                                                  1 open, 2 half-open
+//   signet_upstream_circuit_rejections_total{profile}       counter
 class Metrics final : public RpcObserver,
+                      public CircuitObserver,
                       public UpstreamObserver,
                       public TokenObserver,
                       public InboundObserver {
@@ -55,6 +60,9 @@ class Metrics final : public RpcObserver,
   void Verified(absl::string_view profile, absl::string_view scheme) override;
   void Refused(absl::string_view profile, absl::string_view scheme,
                absl::string_view reason) override;
+  void CircuitStateChanged(absl::string_view profile,
+                           CircuitState state) override;
+  void CircuitRejected(absl::string_view profile) override;
 
   // Values read at scrape time from the components that own them.
   using ExpiryReader =
@@ -81,6 +89,8 @@ class Metrics final : public RpcObserver,
   prometheus::Family<prometheus::Gauge>& token_expiry_;
   prometheus::Family<prometheus::Counter>& inbound_verified_;
   prometheus::Family<prometheus::Counter>& inbound_refused_;
+  prometheus::Family<prometheus::Gauge>& circuit_state_;
+  prometheus::Family<prometheus::Counter>& circuit_rejections_;
 
   absl::Mutex mu_;
   ExpiryReader expiry_reader_ ABSL_GUARDED_BY(mu_);

@@ -1,5 +1,6 @@
 #include "config/config_resolver.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -7,45 +8,18 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "config/access_resolver.h"
 #include "config/config_loader.h"
+#include "config/resolve_util.h"
+#include "config/upstream_resolver.h"
 #include "http/request_validation.h"
-#include "secrets/secret_reader.h"
 
 namespace signet {
 namespace {
 
 using config::v1::SecretRef;
-
-// Prefixes an error with the config path it concerns.
-absl::Status AtPath(absl::string_view path, const absl::Status& status) {
-  return absl::Status(status.code(), absl::StrCat(path, ": ", status.message()));
-}
-
-template <typename T>
-absl::StatusOr<T> AtPath(absl::string_view path, absl::StatusOr<T> value) {
-  if (!value.ok()) return AtPath(path, value.status());
-  return value;
-}
-
-absl::StatusOr<Secret> ResolveSecret(const SecretRef& ref,
-                                     absl::string_view path) {
-  switch (ref.source_case()) {
-    case SecretRef::kFile:
-      return AtPath(path, ReadSecretFile(ref.file()));
-    case SecretRef::kEnv:
-      return AtPath(path, ReadSecretEnv(ref.env()));
-    case SecretRef::kValue:
-      if (ref.value().empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(path, ": value is empty"));
-      }
-      return Secret(ref.value());
-    case SecretRef::SOURCE_NOT_SET:
-      break;
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      path, ": missing; give {file: PATH}, {env: NAME} or {value: ...}"));
-}
+using config_internal::AtPath;
+using config_internal::ResolveSecret;
 
 absl::Status CheckProfileName(absl::string_view section,
                               absl::string_view name) {
@@ -75,6 +49,17 @@ absl::StatusOr<LicenseVerification> ParseVerification(absl::string_view text,
       path, ".verification: must be \"signature\" or \"password\""));
 }
 
+// "UTC", "Asia/Shanghai", "Etc/GMT+8", "America/Argentina/Buenos_Aires".
+bool LooksLikeZoneName(absl::string_view name) {
+  if (name.empty() || name.front() == '/' || absl::StrContains(name, "..")) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '/' ||
+           c == '_' || c == '-' || c == '+';
+  });
+}
+
 absl::StatusOr<OpenApiSettings> ResolveOpenApi(
     const std::string& name, const config::v1::OpenApiProfile& profile) {
   const std::string path = absl::StrCat("openapi.", name);
@@ -93,6 +78,13 @@ absl::StatusOr<OpenApiSettings> ResolveOpenApi(
       ResolveSecret(profile.app_secret(), path + ".app_secret"));
   settings.expire_time_zone_name =
       profile.expire_time_zone().empty() ? "UTC" : profile.expire_time_zone();
+  // absl::LoadTimeZone also opens absolute and relative file paths (and
+  // "file:" names); a zone name is never one, and /dev/stdin would block.
+  if (!LooksLikeZoneName(settings.expire_time_zone_name)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ".expire_time_zone: \"", settings.expire_time_zone_name,
+        "\" is not an IANA zone name (such as UTC or Asia/Shanghai)"));
+  }
   if (!absl::LoadTimeZone(settings.expire_time_zone_name,
                           &settings.expire_time_zone)) {
     return absl::InvalidArgumentError(
@@ -130,6 +122,8 @@ absl::StatusOr<OpenApiSettings> ResolveOpenApi(
     settings.app_id_field = profile.app_id_field();
   }
   if (profile.has_prewarm()) settings.prewarm = profile.prewarm();
+  SIGNET_ASSIGN_OR_RETURN(
+      settings.upstream, ResolveUpstream(profile.upstream(), path + ".upstream"));
   return settings;
 }
 
@@ -147,6 +141,8 @@ absl::StatusOr<InnoPaasSettings> ResolveInnoPaas(
   SIGNET_ASSIGN_OR_RETURN(
       settings.authorization,
       ResolveSecret(profile.authorization(), path + ".authorization"));
+  SIGNET_ASSIGN_OR_RETURN(
+      settings.upstream, ResolveUpstream(profile.upstream(), path + ".upstream"));
   return settings;
 }
 
@@ -178,6 +174,8 @@ absl::StatusOr<LicenseSettings> ResolveLicense(
       path, ValidateCallerHeaders(headers, kApsdaiSignedHeaders)));
   settings.headers.insert(profile.headers().begin(), profile.headers().end());
   settings.body.insert(profile.body().begin(), profile.body().end());
+  SIGNET_ASSIGN_OR_RETURN(
+      settings.upstream, ResolveUpstream(profile.upstream(), path + ".upstream"));
   return settings;
 }
 
@@ -278,7 +276,21 @@ absl::StatusOr<absl::Duration> ParseConfigDuration(
 absl::StatusOr<GatewaySettings> ResolveConfig(
     const config::v1::Config& config) {
   GatewaySettings settings;
-  if (!config.listen().empty()) settings.listen = config.listen();
+  if (config.listen() == "off") {
+    settings.listen.clear();
+  } else if (!config.listen().empty()) {
+    settings.listen = config.listen();
+  }
+  SIGNET_ASSIGN_OR_RETURN(settings.unix_listen,
+                          ResolveUnixListener(config.unix_listen()));
+  if (settings.listen.empty() && settings.unix_listen.path.empty()) {
+    return absl::InvalidArgumentError(
+        "listen: \"off\" needs unix_listen, or nothing could call signet");
+  }
+  if (config.max_headers() != 0) settings.max_headers = config.max_headers();
+  if (config.max_header_bytes() != 0) {
+    settings.max_header_bytes = config.max_header_bytes();
+  }
   SIGNET_ASSIGN_OR_RETURN(
       settings.default_deadline,
       AtPath("default_deadline",
@@ -348,6 +360,8 @@ absl::StatusOr<GatewaySettings> ResolveConfig(
   } else if (!config.admin_listen().empty()) {
     settings.admin_listen = config.admin_listen();
   }
+  SIGNET_ASSIGN_OR_RETURN(settings.callers,
+                          ResolveCallers(config.callers(), settings));
   if (settings.openapi.empty() && settings.innopaas.empty() &&
       settings.licenses.empty() && settings.inbound.empty()) {
     return absl::InvalidArgumentError(

@@ -15,6 +15,30 @@
 
 namespace signet {
 
+// How one upstream is reached and how its failures are handled.
+struct CircuitBreakerSettings {
+  bool enabled = true;
+  int failure_threshold = 5;
+  absl::Duration cool_down = absl::Seconds(10);
+};
+
+struct RetrySettings {
+  int max_attempts = 3;  // the first attempt included
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(2);
+  bool idempotent_calls = false;  // forwarded GET/HEAD/PUT/DELETE too
+};
+
+struct UpstreamSettings {
+  std::string ca_bundle;    // empty: the system store
+  std::string client_cert;  // empty: no client certificate
+  Secret client_key;        // set exactly when client_cert is
+  CircuitBreakerSettings circuit_breaker;
+  RetrySettings retry;
+
+  friend bool operator==(const UpstreamSettings& a, const UpstreamSettings& b);
+};
+
 // The configuration after validation: defaults applied, durations and zones
 // parsed, URLs checked, secrets read. Everything downstream takes these
 // types, never the raw proto.
@@ -34,6 +58,7 @@ struct OpenApiSettings {
   std::vector<int64_t> token_invalid_codes;
   // Fetched at start-up and part of readiness.
   bool prewarm = true;
+  UpstreamSettings upstream;
 };
 
 struct InnoPaasSettings {
@@ -41,6 +66,7 @@ struct InnoPaasSettings {
   BaseUrl base_url;
   Secret app_key;
   Secret authorization;
+  UpstreamSettings upstream;
 };
 
 enum class LicenseVerification { kSignature, kPassword };
@@ -58,6 +84,7 @@ struct LicenseSettings {
   Secret secret;
   std::map<std::string, std::string> headers;
   std::map<std::string, std::string> body;
+  UpstreamSettings upstream;
 };
 
 // Inbound verification: one scheme per profile.
@@ -86,8 +113,32 @@ struct InboundRouteSettings {
   BaseUrl target;       // where authentic requests go
 };
 
+// A caller of the Gateway service and what it may do (config `callers`).
+struct GrantSettings {
+  std::vector<std::string> rpcs;      // "*" = all
+  std::vector<std::string> profiles;  // "*" or empty = all
+};
+
+struct CallerSettings {
+  std::string name;
+  Secret credential;
+  std::vector<GrantSettings> grants;
+};
+
+struct UnixListenerSettings {
+  std::string path;  // empty: no unix socket listener
+  uint32_t mode = 0660;
+  std::optional<uint32_t> uid;  // unset: leave as created
+  std::optional<uint32_t> gid;
+};
+
 struct GatewaySettings {
-  std::string listen = "127.0.0.1:50051";
+  std::string listen = "127.0.0.1:50051";  // empty: no TCP listener
+  UnixListenerSettings unix_listen;
+  // Empty: no caller authorization.
+  std::map<std::string, CallerSettings> callers;
+  size_t max_headers = 64;
+  size_t max_header_bytes = 8 * 1024;
   absl::Duration default_deadline = absl::Seconds(30);
   absl::Duration connect_timeout = absl::Seconds(5);
   size_t max_body_bytes = 8 << 20;

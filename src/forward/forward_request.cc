@@ -13,11 +13,11 @@ namespace signet {
 absl::StatusOr<HttpRequest> BuildForwardRequest(
     const BaseUrl& base, ForwardInput input,
     absl::Span<const absl::string_view> reserved, size_t max_body_bytes,
-    absl::Time deadline) {
+    absl::Time deadline, const HeaderLimits& header_limits) {
   HttpRequest request;
   SIGNET_ASSIGN_OR_RETURN(request.method, NormalizeForwardMethod(input.method));
   SIGNET_RETURN_IF_ERROR(ValidateForwardPath(input.path));
-  SIGNET_RETURN_IF_ERROR(ValidateCallerHeaders(input.headers, reserved));
+  SIGNET_RETURN_IF_ERROR(ValidateCallerHeaders(input.headers, reserved, header_limits));
   SIGNET_RETURN_IF_ERROR(ValidateQuery(input.query));
   if (input.body.size() > max_body_bytes) {
     return absl::ResourceExhaustedError(

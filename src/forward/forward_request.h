@@ -12,6 +12,7 @@
 #include "absl/types/span.h"
 #include "http/base_url.h"
 #include "http/http_types.h"
+#include "http/request_validation.h"
 
 namespace signet {
 
@@ -33,7 +34,7 @@ struct ForwardInput {
 absl::StatusOr<HttpRequest> BuildForwardRequest(
     const BaseUrl& base, ForwardInput input,
     absl::Span<const absl::string_view> reserved, size_t max_body_bytes,
-    absl::Time deadline);
+    absl::Time deadline, const HeaderLimits& header_limits = {});
 
 }  // namespace signet
 

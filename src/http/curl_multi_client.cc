@@ -597,9 +597,22 @@ absl::Status CurlMultiClient::Configure(Transfer& transfer) {
       SetOption(easy, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L));
   SIGNET_RETURN_IF_ERROR(
       SetOption(easy, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L));
-  if (!options_.ca_bundle_path.empty()) {
+  const TlsOptions* tls = request.tls.get();
+  const std::string& ca_bundle = tls != nullptr && !tls->ca_bundle.empty()
+                                     ? tls->ca_bundle
+                                     : options_.ca_bundle_path;
+  if (!ca_bundle.empty()) {
+    SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_CAINFO, ca_bundle.c_str()));
+  }
+  if (tls != nullptr && !tls->client_cert.empty()) {
     SIGNET_RETURN_IF_ERROR(
-        SetOption(easy, CURLOPT_CAINFO, options_.ca_bundle_path.c_str()));
+        SetOption(easy, CURLOPT_SSLCERT, tls->client_cert.c_str()));
+    SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_SSLKEYTYPE, "PEM"));
+    // The key stays in memory (a Secret), never in a file curl could be
+    // pointed at; curl copies the blob for the transfer.
+    const absl::string_view key = tls->client_key.Reveal();
+    curl_blob blob{const_cast<char*>(key.data()), key.size(), CURL_BLOB_COPY};
+    SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_SSLKEY_BLOB, &blob));
   }
 
   if (request.method == "HEAD") {

@@ -2,12 +2,14 @@
 #define SIGNET_HTTP_HTTP_TYPES_H_
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "secrets/secret.h"
 
 namespace signet {
 
@@ -18,6 +20,14 @@ struct HttpHeader {
   friend bool operator==(const HttpHeader& a, const HttpHeader& b) {
     return a.name == b.name && a.value == b.value;
   }
+};
+
+// The TLS identities of one upstream: whom to trust and what to present.
+// Verification of the upstream's certificate is never turned off.
+struct TlsOptions {
+  std::string ca_bundle;    // PEM file of trusted CAs; empty: the default
+  std::string client_cert;  // PEM file; empty: no client certificate
+  Secret client_key;        // PEM private key of client_cert
 };
 
 // One outbound HTTP request. The caller has validated and signed it; the
@@ -33,6 +43,8 @@ struct HttpRequest {
   absl::Time deadline = absl::InfiniteFuture();
   // A response body larger than this fails with RESOURCE_EXHAUSTED.
   size_t max_response_bytes = 8 << 20;
+  // The upstream's TLS options, shared by its requests; null: defaults.
+  std::shared_ptr<const TlsOptions> tls;
 };
 
 // An HTTP answer of any status: a 404 or 500 is a response, not an error.

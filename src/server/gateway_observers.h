@@ -1,6 +1,7 @@
 #ifndef SIGNET_SERVER_GATEWAY_OBSERVERS_H_
 #define SIGNET_SERVER_GATEWAY_OBSERVERS_H_
 
+#include "http/circuit_breaker_http_client.h"
 #include "http/observed_http_client.h"
 #include "inbound/inbound_observer.h"
 #include "server/rpc_observer.h"
@@ -15,6 +16,7 @@ struct GatewayObservers {
   UpstreamObserver* upstream = nullptr;
   TokenObserver* tokens = nullptr;
   InboundObserver* inbound = nullptr;
+  CircuitObserver* circuits = nullptr;
 };
 
 }  // namespace signet

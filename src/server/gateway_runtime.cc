@@ -4,14 +4,13 @@
 
 namespace signet {
 
-GatewayRuntime::GatewayRuntime(GatewaySettings settings, HttpClient* http,
-                               const Clock* clock,
-                               const GatewayObservers& observers,
+GatewayRuntime::GatewayRuntime(GatewaySettings settings, const GatewayEnv& env,
                                const GatewayRuntime* previous)
-    : profiles(std::move(settings), http, clock, observers,
+    : profiles(std::move(settings), env,
                previous != nullptr ? &previous->profiles : nullptr),
-      inbound(profiles.settings().inbound, clock, observers.inbound,
-              previous != nullptr ? &previous->inbound : nullptr) {}
+      inbound(profiles.settings().inbound, env.clock, env.observers.inbound,
+              previous != nullptr ? &previous->inbound : nullptr),
+      callers(&profiles.settings().callers) {}
 
 std::shared_ptr<GatewayRuntime> RuntimeHolder::Get() const {
   absl::MutexLock lock(&mu_);

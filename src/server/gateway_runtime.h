@@ -7,11 +7,12 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "auth/caller_authorizer.h"
 #include "common/clock.h"
 #include "config/settings.h"
 #include "http/http_client.h"
 #include "inbound/inbound_verifiers.h"
-#include "server/gateway_observers.h"
+#include "server/gateway_env.h"
 #include "server/profile_registry.h"
 
 namespace signet {
@@ -22,12 +23,12 @@ namespace signet {
 // old, and swaps it in whole; an RPC keeps the runtime it started with
 // until it completes.
 struct GatewayRuntime {
-  GatewayRuntime(GatewaySettings settings, HttpClient* http, const Clock* clock,
-                 const GatewayObservers& observers,
+  GatewayRuntime(GatewaySettings settings, const GatewayEnv& env,
                  const GatewayRuntime* previous);
 
   ProfileRegistry profiles;
   InboundVerifiers inbound;
+  CallerAuthorizer callers;
 };
 
 // The current GatewayRuntime, swapped atomically. A replaced runtime is

@@ -2,7 +2,11 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -29,26 +33,48 @@ std::string BoundAddress(const std::string& listen, int selected_port) {
   return absl::StrCat(listen.substr(0, colon + 1), selected_port);
 }
 
+// Gives the socket file its configured mode and owner. The socket was
+// created under umask 0177 (owner only), so until this runs nobody else can
+// connect.
+absl::Status SecureUnixSocket(const UnixListenerSettings& unix_listen) {
+  const char* path = unix_listen.path.c_str();
+  if (unix_listen.uid.has_value() || unix_listen.gid.has_value()) {
+    const uid_t uid = unix_listen.uid.has_value()
+                          ? static_cast<uid_t>(*unix_listen.uid)
+                          : static_cast<uid_t>(-1);
+    const gid_t gid = unix_listen.gid.has_value()
+                          ? static_cast<gid_t>(*unix_listen.gid)
+                          : static_cast<gid_t>(-1);
+    if (chown(path, uid, gid) != 0) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "unix_listen: cannot set the owner of ", unix_listen.path, ": ",
+          std::strerror(errno)));
+    }
+  }
+  if (chmod(path, static_cast<mode_t>(unix_listen.mode)) != 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("unix_listen: cannot set the mode of ", unix_listen.path,
+                     ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-GatewayServer::GatewayServer(HttpClient* http, const Clock* clock,
-                             const GatewayObservers& observers)
-    : http_(http),
-      clock_(clock),
-      observers_(observers),
-      runtime_(clock),
-      service_(&runtime_, observers.rpc, clock) {}
+GatewayServer::GatewayServer(const GatewayEnv& env)
+    : env_(env),
+      runtime_(env.clock),
+      service_(&runtime_, env.observers.rpc, env.clock, env.scheduler) {}
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
-    GatewaySettings settings, HttpClient* http, const Clock* clock,
-    const GatewayObservers& observers) {
+    GatewaySettings settings, const GatewayEnv& env) {
   const std::string listen = settings.listen;
+  const UnixListenerSettings unix_listen = settings.unix_listen;
   const std::string health_listen = settings.health_listen;
   const size_t max_body = settings.max_body_bytes;
-  std::unique_ptr<GatewayServer> gateway(
-      new GatewayServer(http, clock, observers));
-  gateway->runtime_.Set(std::make_shared<GatewayRuntime>(
-      std::move(settings), http, clock, observers, nullptr));
+  std::unique_ptr<GatewayServer> gateway(new GatewayServer(env));
+  gateway->runtime_.Set(
+      std::make_shared<GatewayRuntime>(std::move(settings), env, nullptr));
 
   // Debian's libgrpc++ serves grpc.health.v1.Health itself; touching the
   // compiled descriptor links it in so that reflection can describe it too.
@@ -58,8 +84,14 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
 
   grpc::ServerBuilder builder;
   int selected_port = 0;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(),
-                           &selected_port);
+  if (!listen.empty()) {
+    builder.AddListeningPort(listen, grpc::InsecureServerCredentials(),
+                             &selected_port);
+  }
+  const std::string unix_address = absl::StrCat("unix:", unix_listen.path);
+  if (!unix_listen.path.empty()) {
+    builder.AddListeningPort(unix_address, grpc::InsecureServerCredentials());
+  }
   builder.RegisterService(&gateway->service_);
   builder.SetMaxReceiveMessageSize(
       static_cast<int>(std::min<size_t>(max_body + kMessageOverheadBytes,
@@ -67,16 +99,32 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   builder.SetMaxSendMessageSize(
       static_cast<int>(std::min<size_t>(max_body + kMessageOverheadBytes,
                                         INT32_MAX)));
+  // The socket file is born owner-only; SecureUnixSocket then opens it to
+  // the configured mode. (umask is process-wide, but nothing else creates
+  // files while the server starts.)
+  const mode_t old_umask = umask(0177);
   gateway->server_ = builder.BuildAndStart();
+  umask(old_umask);
+  const std::string addresses =
+      absl::StrCat(listen, listen.empty() || unix_listen.path.empty() ? "" : " and ",
+                   unix_listen.path.empty() ? "" : unix_address);
   if (gateway->server_ == nullptr) {
     return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", listen,
+        absl::StrCat("cannot listen on ", addresses,
                      " (address in use, bad address, or no permission)"));
   }
-  if (!absl::StartsWith(listen, "unix:") && selected_port == 0) {
+  if (!listen.empty() && !absl::StartsWith(listen, "unix:") &&
+      selected_port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", listen));
   }
-  gateway->address_ = BoundAddress(listen, selected_port);
+  if (!unix_listen.path.empty()) {
+    if (absl::Status secured = SecureUnixSocket(unix_listen); !secured.ok()) {
+      return secured;
+    }
+  }
+  gateway->address_ = listen.empty() ? unix_address
+                                     : BoundAddress(listen, selected_port);
+  gateway->unix_address_ = unix_listen.path.empty() ? "off" : unix_address;
 
   if (!health_listen.empty()) {
     // A second server with no service of ours: only the default health
@@ -115,6 +163,10 @@ void GatewayServer::Reload(GatewaySettings settings) {
   std::shared_ptr<GatewayRuntime> current = runtime_.Get();
   const GatewaySettings& old = current->profiles.settings();
   if (settings.listen != old.listen ||
+      settings.unix_listen.path != old.unix_listen.path ||
+      settings.unix_listen.mode != old.unix_listen.mode ||
+      settings.unix_listen.uid != old.unix_listen.uid ||
+      settings.unix_listen.gid != old.unix_listen.gid ||
       settings.health_listen != old.health_listen ||
       settings.admin_listen != old.admin_listen ||
       settings.inbound_listen != old.inbound_listen ||
@@ -124,7 +176,7 @@ void GatewayServer::Reload(GatewaySettings settings) {
         "take effect at the next restart");
   }
   runtime_.Set(std::make_shared<GatewayRuntime>(
-      std::move(settings), http_, clock_, observers_, current.get()));
+      std::move(settings), env_, current.get()));
 }
 
 void GatewayServer::Shutdown(absl::Duration grace) {

@@ -11,7 +11,7 @@
 #include "common/clock.h"
 #include "config/settings.h"
 #include "http/http_client.h"
-#include "server/gateway_observers.h"
+#include "server/gateway_env.h"
 #include "server/gateway_runtime.h"
 #include "server/gateway_service.h"
 
@@ -22,16 +22,17 @@ namespace signet {
 // gRPC server, plus an optional probe-only health listener.
 class GatewayServer {
  public:
-  // Starts serving on settings.listen (and settings.health_listen). `http`,
-  // `clock` and the observers must outlive the server.
+  // Starts serving on settings.listen and settings.unix_listen (and
+  // settings.health_listen). What `env` points to must outlive the server.
   static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(
-      GatewaySettings settings, HttpClient* http, const Clock* clock,
-      const GatewayObservers& observers = {});
+      GatewaySettings settings, const GatewayEnv& env);
 
   ~GatewayServer();
 
   // The address actually bound: "127.0.0.1:41234" for a port of 0.
   const std::string& address() const { return address_; }
+  // "unix:/path" of the unix socket listener, or "off".
+  const std::string& unix_address() const { return unix_address_; }
   // The probe-only health listener's address, or "off".
   const std::string& health_address() const { return health_address_; }
 
@@ -53,19 +54,17 @@ class GatewayServer {
   void Shutdown(absl::Duration grace);
 
  private:
-  GatewayServer(HttpClient* http, const Clock* clock,
-                const GatewayObservers& observers);
+  explicit GatewayServer(const GatewayEnv& env);
 
   void SetHealth(const std::string& service, bool serving);
 
-  HttpClient* const http_;
-  const Clock* const clock_;
-  const GatewayObservers observers_;
+  const GatewayEnv env_;
   RuntimeHolder runtime_;
   GatewayService service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;
   std::string address_;
+  std::string unix_address_ = "off";
   std::string health_address_ = "off";
   bool shut_down_ = false;
 };

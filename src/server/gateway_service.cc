@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -59,6 +61,24 @@ void AddRequestId(const std::string& id, HttpRequest* request) {
   }
 }
 
+// The call's authorization metadata, if it sent exactly one.
+std::optional<absl::string_view> AuthorizationMetadata(
+    const grpc::CallbackServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  const auto [first, last] = metadata.equal_range("authorization");
+  if (first == last || std::next(first) != last) return std::nullopt;
+  return absl::string_view(first->second.data(), first->second.size());
+}
+
+// Whether getting the profile's token may mean waiting for a fetch (no
+// valid token cached). A token expiring right after this check is waited
+// for within token_timeout; the answer only decides whether a deadline
+// timer is worth arming.
+bool TokenMayWait(const TokenCache& cache, absl::Time now) {
+  const std::optional<absl::Time> expires_at = cache.ExpiresAt();
+  return !expires_at.has_value() || *expires_at <= now;
+}
+
 }  // namespace
 
 ObservedCall* GatewayService::StartCall(
@@ -66,7 +86,9 @@ ObservedCall* GatewayService::StartCall(
   return new ObservedCall(context, method, observer_, &clock_);
 }
 
-GatewayRuntime* GatewayService::Admit(ObservedCall* call) {
+GatewayRuntime* GatewayService::Admit(
+    ObservedCall* call, const grpc::CallbackServerContext& context,
+    absl::string_view profile) {
   std::shared_ptr<GatewayRuntime> runtime = runtime_.Get();
   GatewayRuntime* pinned = runtime.get();
   const size_t limit = pinned->profiles.settings().max_in_flight;
@@ -76,6 +98,15 @@ GatewayRuntime* GatewayService::Admit(ObservedCall* call) {
         "too many calls in flight (max_in_flight ", limit,
         "); retry with backoff")));
     return nullptr;
+  }
+  if (pinned->callers.enabled()) {
+    absl::StatusOr<std::string> caller = pinned->callers.Authorize(
+        AuthorizationMetadata(context), call->method(), profile);
+    if (!caller.ok()) {
+      call->Complete(caller.status());
+      return nullptr;
+    }
+    call->set_caller(*std::move(caller));
   }
   return pinned;
 }
@@ -96,15 +127,17 @@ grpc::ServerUnaryReactor* GatewayService::GetToken(
     grpc::CallbackServerContext* context, const v1::GetTokenRequest* request,
     v1::GetTokenResponse* response) {
   ObservedCall* call = StartCall(*context, "GetToken");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
   call->set_profile((*profile)->settings.name);
   const std::string& app_id = (*profile)->settings.app_id;
-  auto on_token = [call, response, &app_id](
+  auto claim = std::make_shared<std::atomic<bool>>(false);
+  auto on_token = [call, response, &app_id, claim](
                       absl::StatusOr<TokenCache::Result> result) {
+    if (!Take(claim)) return;  // the deadline finished the call
     if (!result.ok()) {
       call->Complete(result.status());
       return;
@@ -120,6 +153,8 @@ grpc::ServerUnaryReactor* GatewayService::GetToken(
   } else {
     (*profile)->cache->Get(std::move(on_token));
   }
+  BoundByDeadline(claim, call,
+                  CallDeadline(*context, runtime->profiles.settings()));
   return call;
 }
 
@@ -127,8 +162,8 @@ grpc::ServerUnaryReactor* GatewayService::Verify(
     grpc::CallbackServerContext* context, const v1::VerifyRequest* request,
     v1::VerifyResponse* response) {
   ObservedCall* call = StartCall(*context, "Verify");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
@@ -137,32 +172,51 @@ grpc::ServerUnaryReactor* GatewayService::Verify(
       CallDeadline(*context, runtime->profiles.settings());
   OpenApiProfileRuntime& openapi = **profile;
   if (!request->token().empty()) {
-    VerifyToken(openapi, request->token(), deadline, response, call);
+    VerifyToken(openapi, request->token(), deadline, response, call,
+                /*claim=*/nullptr);
     return call;
   }
   // An empty token means "the profile's current token".
-  openapi.cache->Get([&openapi, deadline, response, call](
+  // Only a call that will wait for a token fetch needs the deadline timer;
+  // with a cached token the verify request's own deadline bounds it.
+  Claim claim = TokenMayWait(*openapi.cache, clock_.Now())
+                    ? std::make_shared<std::atomic<bool>>(false)
+                    : nullptr;
+  openapi.cache->Get([&openapi, deadline, response, call, claim](
                          absl::StatusOr<TokenCache::Result> result) {
     if (!result.ok()) {
-      call->Complete(result.status());
+      if (Take(claim)) call->Complete(result.status());
       return;
     }
     VerifyToken(openapi, std::string(result->token.value.Reveal()), deadline,
-                response, call);
+                response, call, claim);
   });
+  if (claim != nullptr) BoundByDeadline(claim, call, deadline);
   return call;
+}
+
+void GatewayService::BoundByDeadline(const Claim& claim, ObservedCall* call,
+                                     absl::Time deadline) {
+  if (claim->load()) return;  // finished already (a cache hit)
+  scheduler_.RunAfter(deadline - clock_.Now(), [claim, call] {
+    if (!Take(claim)) return;
+    call->Complete(absl::DeadlineExceededError(
+        "deadline passed while waiting for the upstream token"));
+  });
 }
 
 void GatewayService::VerifyToken(const OpenApiProfileRuntime& profile,
                                  std::string token, absl::Time deadline,
                                  v1::VerifyResponse* response,
-                                 ObservedCall* call) {
+                                 ObservedCall* call, Claim claim) {
   const OpenApiSettings& settings = profile.settings;
   HttpRequest request = BuildVerifyRequest(settings, token, deadline);
   OPENSSL_cleanse(token.data(), token.size());
   AddRequestId(call->request_id(), &request);
-  profile.http->Send(std::move(request), [&settings, response, call](
+  profile.http->Send(std::move(request), [&settings, response, call,
+                                          claim = std::move(claim)](
                                              absl::StatusOr<HttpResponse> answer) {
+    if (!Take(claim)) return;  // the deadline finished the call
     if (!answer.ok()) {
       call->Complete(absl::Status(
           answer.status().code(),
@@ -193,7 +247,7 @@ grpc::ServerUnaryReactor* GatewayService::Forward(
     grpc::CallbackServerContext* context, ObservedCall* call,
     const GatewaySettings& settings, const Request& request,
     const BaseUrl& base, Signer& signer, HttpClient& http,
-    RejectionTest is_rejection, v1::HttpResponse* response) {
+    RejectionTest is_rejection, v1::HttpResponse* response, Claim claim) {
   ForwardInput input;
   input.method = request.method();
   input.path = request.path();
@@ -205,12 +259,18 @@ grpc::ServerUnaryReactor* GatewayService::Forward(
   input.body = request.body();
   absl::StatusOr<HttpRequest> outbound = BuildForwardRequest(
       base, std::move(input), signer.ReservedHeaders(),
-      settings.max_body_bytes, CallDeadline(*context, settings));
-  if (!outbound.ok()) return FinishNow(call, outbound.status());
+      settings.max_body_bytes, CallDeadline(*context, settings),
+      HeaderLimits{settings.max_headers, settings.max_header_bytes});
+  if (!outbound.ok()) {
+    if (Take(claim)) call->Complete(outbound.status());
+    return call;
+  }
   AddRequestId(call->request_id(), &*outbound);
+  const absl::Time deadline = outbound->deadline;
 
   SendSigned(&signer, &http, *std::move(outbound), std::move(is_rejection),
-             [response, call](absl::StatusOr<HttpResponse> answer) {
+             [response, call, claim](absl::StatusOr<HttpResponse> answer) {
+               if (!Take(claim)) return;  // the deadline finished the call
                if (!answer.ok()) {
                  call->Complete(answer.status());
                  return;
@@ -225,6 +285,7 @@ grpc::ServerUnaryReactor* GatewayService::Forward(
                response->set_body(std::move(answer->body));
                call->Complete(absl::OkStatus());
              });
+  if (claim != nullptr) BoundByDeadline(claim, call, deadline);
   return call;
 }
 
@@ -232,8 +293,8 @@ grpc::ServerUnaryReactor* GatewayService::CallInnoPaaS(
     grpc::CallbackServerContext* context,
     const v1::CallInnoPaaSRequest* request, v1::HttpResponse* response) {
   ObservedCall* call = StartCall(*context, "CallInnoPaaS");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   absl::StatusOr<InnoPaasProfileRuntime*> profile =
       runtime->profiles.FindInnoPaas(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
@@ -248,8 +309,8 @@ grpc::ServerUnaryReactor* GatewayService::CallOpenAPI(
     grpc::CallbackServerContext* context, const v1::CallOpenAPIRequest* request,
     v1::HttpResponse* response) {
   ObservedCall* call = StartCall(*context, "CallOpenAPI");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
@@ -261,7 +322,11 @@ grpc::ServerUnaryReactor* GatewayService::CallOpenAPI(
                  [&settings](const HttpResponse& answer) {
                    return IsTokenRejection(answer, settings.token_invalid_codes);
                  },
-                 response);
+                 response,
+                 // Signing waits when there is no valid token yet.
+                 TokenMayWait(*(*profile)->cache, clock_.Now())
+                     ? std::make_shared<std::atomic<bool>>(false)
+                     : nullptr);
 }
 
 grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
@@ -269,8 +334,8 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
     const v1::FetchLicensesRequest* request,
     v1::FetchLicensesResponse* response) {
   ObservedCall* call = StartCall(*context, "FetchLicenses");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   absl::StatusOr<LicenseProfileRuntime*> profile =
       runtime->profiles.FindLicense(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
@@ -317,8 +382,8 @@ grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
     const v1::VerifyInboundRequest* request,
     v1::VerifyInboundResponse* response) {
   ObservedCall* call = StartCall(*context, "VerifyInbound");
-  GatewayRuntime* runtime = Admit(call);
-  if (runtime == nullptr) return call;  // refused: too many in flight
+  GatewayRuntime* runtime = Admit(call, *context, request->profile());
+  if (runtime == nullptr) return call;  // refused, and completed
   InboundRequest inbound;
   inbound.method = request->method();
   inbound.path = request->path();

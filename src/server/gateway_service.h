@@ -3,7 +3,12 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
+#include <memory>
+#include <string>
+
 #include "common/clock.h"
+#include "common/scheduler.h"
 #include "forward/signed_sender.h"
 #include "http/http_client.h"
 #include "inbound/inbound_verifiers.h"
@@ -26,8 +31,11 @@ class GatewayService final : public v1::Gateway::CallbackService {
   // All must outlive the service; `observer` may be null. Each RPC uses
   // the runtime current when it starts, and keeps it until it completes.
   GatewayService(const RuntimeHolder* runtime, RpcObserver* observer,
-                 const Clock* clock)
-      : runtime_(*runtime), observer_(observer), clock_(*clock) {}
+                 const Clock* clock, Scheduler* scheduler)
+      : runtime_(*runtime),
+        observer_(observer),
+        clock_(*clock),
+        scheduler_(*scheduler) {}
 
   grpc::ServerUnaryReactor* GetToken(grpc::CallbackServerContext* context,
                                      const v1::GetTokenRequest* request,
@@ -62,18 +70,37 @@ class GatewayService final : public v1::Gateway::CallbackService {
                           absl::string_view method);
 
   // The current runtime, held by `call` until it completes -- or null
-  // when max_in_flight calls are already running, in which case `call` has
-  // been completed with RESOURCE_EXHAUSTED.
-  GatewayRuntime* Admit(ObservedCall* call);
+  // when the call may not run, in which case `call` has been completed:
+  // RESOURCE_EXHAUSTED when max_in_flight calls are already running,
+  // UNAUTHENTICATED or PERMISSION_DENIED when caller authorization refuses
+  // it for `profile` (checked before anything else looks at the request).
+  GatewayRuntime* Admit(ObservedCall* call,
+                        const grpc::CallbackServerContext& context,
+                        absl::string_view profile);
 
   // The caller's deadline, or now + default_deadline when it set none.
   absl::Time CallDeadline(const grpc::CallbackServerContext& context,
                           const GatewaySettings& settings) const;
 
+  // A call that may wait on a shared token fetch -- which is bounded by
+  // token_timeout, not by this caller's deadline -- is finished by
+  // whichever comes first: its own completion or its deadline. Each path
+  // takes the claim before it touches the call or its response; the loser
+  // does nothing.
+  using Claim = std::shared_ptr<std::atomic<bool>>;
+  static bool Take(const Claim& claim) {
+    return claim == nullptr || !claim->exchange(true);
+  }
+  // Unless `claim` is already taken, arranges for `call` to finish with
+  // DEADLINE_EXCEEDED at `deadline` if nothing else finished it first.
+  void BoundByDeadline(const Claim& claim, ObservedCall* call,
+                       absl::Time deadline);
+
   // Sends the verify request for `token` and finishes the reactor.
   static void VerifyToken(const OpenApiProfileRuntime& profile,
                           std::string token, absl::Time deadline,
-                          v1::VerifyResponse* response, ObservedCall* call);
+                          v1::VerifyResponse* response, ObservedCall* call,
+                          Claim claim);
 
   // Validates, signs and sends a forwarded call; finishes the reactor with
   // the upstream's answer as an HttpResponse.
@@ -84,12 +111,14 @@ class GatewayService final : public v1::Gateway::CallbackService {
                                     const Request& request, const BaseUrl& base,
                                     Signer& signer, HttpClient& http,
                                     RejectionTest is_rejection,
-                                    v1::HttpResponse* response);
+                                    v1::HttpResponse* response,
+                                    Claim claim = nullptr);
 
   const RuntimeHolder& runtime_;
   RpcObserver* const observer_;
   InFlightLimiter in_flight_;
   const Clock& clock_;
+  Scheduler& scheduler_;
 };
 
 }  // namespace signet

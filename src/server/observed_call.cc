@@ -58,6 +58,7 @@ void ObservedCall::Complete(const absl::Status& status) {
     LogInfo("rpc",
             {{"method", method_},
              {"profile", profile_},
+             {"caller", caller_},
              {"code", absl::StatusCodeToString(status.code())},
              {"duration_ms", absl::ToDoubleMilliseconds(elapsed)},
              {"upstream_status", upstream_status_},

@@ -29,6 +29,10 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
                const Clock* clock);
 
   const std::string& request_id() const { return request_id_; }
+  absl::string_view method() const { return method_; }
+
+  // The authorized caller's name, for the log line.
+  void set_caller(std::string caller) { caller_ = std::move(caller); }
 
   // The profile the call resolved to, for the log line and metric labels.
   void set_profile(absl::string_view profile) {
@@ -61,6 +65,7 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
   const absl::Time start_;
   std::string request_id_;
   std::string profile_;
+  std::string caller_;
   int upstream_status_ = 0;
   std::shared_ptr<const void> held_;
   InFlightLimiter* limiter_ = nullptr;

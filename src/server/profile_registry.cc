@@ -6,7 +6,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "http/observed_http_client.h"
 #include "signers/apsdai_signer.h"
 #include "signers/bearer_token_signer.h"
 #include "signers/static_header_signer.h"
@@ -30,7 +29,7 @@ bool SameSettings(const OpenApiSettings& a, const OpenApiSettings& b) {
          a.token_timeout == b.token_timeout &&
          a.app_id_field == b.app_id_field &&
          a.token_invalid_codes == b.token_invalid_codes &&
-         a.prewarm == b.prewarm;
+         a.prewarm == b.prewarm && a.upstream == b.upstream;
 }
 
 template <typename Map>
@@ -38,25 +37,19 @@ bool Contains(const Map& map, absl::string_view name) {
   return map.find(std::string(name)) != map.end();
 }
 
-// The profile's view of the transport: counted under its name when an
-// upstream observer is set.
+// The profile's transport chain; `http` is its forward() end.
 template <typename Runtime>
-void AttachHttp(Runtime& runtime, const std::string& name, HttpClient* http,
-                const Clock* clock, UpstreamObserver* observer) {
-  if (observer == nullptr) {
-    runtime.http = http;
-    return;
-  }
-  runtime.observed_http =
-      std::make_unique<ObservedHttpClient>(http, name, observer, clock);
-  runtime.http = runtime.observed_http.get();
+void AttachUpstream(Runtime& runtime, const std::string& name,
+                    const GatewayEnv& env) {
+  runtime.upstream = std::make_unique<UpstreamTransport>(
+      name, runtime.settings.upstream, env);
+  runtime.http = runtime.upstream->forward();
 }
 
 }  // namespace
 
-ProfileRegistry::ProfileRegistry(GatewaySettings settings, HttpClient* http,
-                                 const Clock* clock,
-                                 const GatewayObservers& observers,
+ProfileRegistry::ProfileRegistry(GatewaySettings settings,
+                                 const GatewayEnv& env,
                                  const ProfileRegistry* previous)
     : settings_(std::move(settings)) {
   for (const auto& [name, profile] : settings_.openapi) {
@@ -70,14 +63,14 @@ ProfileRegistry::ProfileRegistry(GatewaySettings settings, HttpClient* http,
     }
     auto runtime = std::make_shared<OpenApiProfileRuntime>();
     runtime->settings = profile;
-    AttachHttp(*runtime, name, http, clock, observers.upstream);
+    AttachUpstream(*runtime, name, env);
     runtime->source = std::make_unique<OpenApiTokenSource>(
-        &runtime->settings, runtime->http, clock);
+        &runtime->settings, runtime->upstream->token(), env.clock);
     TokenCache::Options options;
     options.refresh_before = profile.refresh_before;
-    options.observer = observers.tokens;
+    options.observer = env.observers.tokens;
     options.profile = name;
-    runtime->cache = std::make_unique<TokenCache>(runtime->source.get(), clock,
+    runtime->cache = std::make_unique<TokenCache>(runtime->source.get(), env.clock,
                                                   std::move(options));
     runtime->signer = std::make_unique<BearerTokenSigner>(
         runtime->cache.get(), runtime->settings.app_id);
@@ -86,7 +79,7 @@ ProfileRegistry::ProfileRegistry(GatewaySettings settings, HttpClient* http,
   for (const auto& [name, profile] : settings_.innopaas) {
     auto runtime = std::make_shared<InnoPaasProfileRuntime>();
     runtime->settings = profile;
-    AttachHttp(*runtime, name, http, clock, observers.upstream);
+    AttachUpstream(*runtime, name, env);
     runtime->signer = std::make_unique<StaticHeaderSigner>(
         runtime->settings.app_key, runtime->settings.authorization);
     innopaas_.emplace(name, std::move(runtime));
@@ -94,9 +87,9 @@ ProfileRegistry::ProfileRegistry(GatewaySettings settings, HttpClient* http,
   for (const auto& [name, profile] : settings_.licenses) {
     auto runtime = std::make_shared<LicenseProfileRuntime>();
     runtime->settings = profile;
-    AttachHttp(*runtime, name, http, clock, observers.upstream);
+    AttachUpstream(*runtime, name, env);
     runtime->signer = std::make_unique<ApsdaiSigner>(
-        runtime->settings.verification, runtime->settings.secret, clock);
+        runtime->settings.verification, runtime->settings.secret, env.clock);
     licenses_.emplace(name, std::move(runtime));
   }
 }

@@ -13,7 +13,8 @@
 #include "common/clock.h"
 #include "config/settings.h"
 #include "http/http_client.h"
-#include "server/gateway_observers.h"
+#include "server/gateway_env.h"
+#include "server/upstream_transport.h"
 #include "signers/signer.h"
 #include "tokens/openapi_token_source.h"
 #include "tokens/token_cache.h"
@@ -26,9 +27,9 @@ namespace signet {
 // its cached token.
 struct OpenApiProfileRuntime {
   OpenApiSettings settings;
-  // Every request of the profile goes through this (counted when observed).
+  std::unique_ptr<UpstreamTransport> upstream;
+  // Verifies and forwarded calls go through this (upstream->forward()).
   HttpClient* http = nullptr;
-  std::unique_ptr<HttpClient> observed_http;
   std::unique_ptr<OpenApiTokenSource> source;
   std::unique_ptr<TokenCache> cache;
   std::unique_ptr<Signer> signer;
@@ -36,15 +37,15 @@ struct OpenApiProfileRuntime {
 
 struct InnoPaasProfileRuntime {
   InnoPaasSettings settings;
-  HttpClient* http = nullptr;
-  std::unique_ptr<HttpClient> observed_http;
+  std::unique_ptr<UpstreamTransport> upstream;
+  HttpClient* http = nullptr;  // upstream->forward()
   std::unique_ptr<Signer> signer;
 };
 
 struct LicenseProfileRuntime {
   LicenseSettings settings;
-  HttpClient* http = nullptr;
-  std::unique_ptr<HttpClient> observed_http;
+  std::unique_ptr<UpstreamTransport> upstream;
+  HttpClient* http = nullptr;  // upstream->forward()
   std::unique_ptr<Signer> signer;
 };
 
@@ -55,11 +56,10 @@ struct LicenseProfileRuntime {
 // is internally synchronized), so RPCs share it freely.
 class ProfileRegistry {
  public:
-  // `http`, `clock` and the observers must outlive the registry. Profiles
+  // What `env` points to must outlive the registry. Profiles
   // whose settings equal those in `previous` (may be null) are taken over
   // from it, token cache included; the others start afresh.
-  ProfileRegistry(GatewaySettings settings, HttpClient* http,
-                  const Clock* clock, const GatewayObservers& observers = {},
+  ProfileRegistry(GatewaySettings settings, const GatewayEnv& env,
                   const ProfileRegistry* previous = nullptr);
 
   const GatewaySettings& settings() const { return settings_; }

@@ -265,6 +265,32 @@ openapi:
                        HasSubstr("Mars/Olympus")));
 }
 
+TEST_F(ConfigTest, ZoneNamesThatAreFilePathsAreRefused) {
+  // absl::LoadTimeZone would open these; /dev/stdin would block start-up.
+  for (const char* zone : {"/dev/stdin", "file:/etc/localtime",
+                           "../../../../dev/zero", "Asia/../../dev/zero"}) {
+    SCOPED_TRACE(zone);
+    EXPECT_THAT(Resolve(absl::StrCat(R"(
+openapi:
+  default:
+    base_url: https://x.example
+    app_id: a
+    app_secret: {value: v}
+    expire_time_zone: ")", zone, "\"\n")),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("is not an IANA zone name")));
+  }
+  EXPECT_THAT(Resolve(R"(
+openapi:
+  default:
+    base_url: https://x.example
+    app_id: a
+    app_secret: {value: v}
+    expire_time_zone: America/Argentina/Buenos_Aires
+)"),
+              IsOk());
+}
+
 TEST_F(ConfigTest, LicenseEnumsAreChecked) {
   EXPECT_THAT(Resolve(R"(
 licenses:

@@ -24,11 +24,14 @@
 namespace signet {
 namespace {
 
+using ::signet::testing::AdminAnswer;
 using ::signet::testing::EmulatorConfig;
 using ::signet::testing::EmulatorProcess;
 using ::signet::testing::EmulatorStats;
+using ::signet::testing::GetAdmin;
 using ::signet::testing::GetEmulatorStats;
 using ::signet::testing::IsOk;
+using ::signet::testing::MetricSample;
 using ::signet::testing::PostEmulatorControl;
 using ::signet::testing::SignetProcess;
 using ::signet::testing::StartEmulator;
@@ -232,6 +235,48 @@ TEST_F(TokenPathTest, HangingUpstreamIsDeadlineExceeded) {
   const grpc::Status status = stub_->Verify(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults",
+                                  R"({"mode":"none"})"),
+              IsOk());
+}
+
+// Waiting for a shared token fetch (bounded by token_timeout, 5 s here)
+// must not outlive the caller: the gateway itself finishes the call at the
+// caller's deadline and frees its in-flight slot.
+TEST_F(TokenPathTest, CallsWaitingOnAHangingTokenFetchEndAtTheirDeadline) {
+  ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults",
+                                  R"({"mode":"hang","route":"token"})"),
+              IsOk());
+  v1::GetTokenResponse token;
+  EXPECT_EQ(GetToken(v1::GetTokenRequest(), &token, absl::Seconds(1))
+                .error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+  v1::CallOpenAPIRequest call;
+  call.set_method("GET");
+  call.set_path("/api/v5/authentication/verify");
+  v1::HttpResponse answer;
+  EXPECT_EQ(stub_->CallOpenAPI(&context, call, &answer).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The gateway's own record: both finished as DEADLINE_EXCEEDED, nothing
+  // left in flight -- well before the 5 s token_timeout.
+  const absl::Time give_up = absl::Now() + absl::Seconds(1);
+  for (;;) {
+    absl::StatusOr<AdminAnswer> metrics = GetAdmin(signet_, "/metrics");
+    ASSERT_THAT(metrics, IsOk());
+    const double in_flight =
+        MetricSample(metrics->body, "signet_rpc_in_flight").value_or(-1);
+    const double timed_out =
+        MetricSample(metrics->body,
+                     "signet_rpc_duration_seconds_count{code=\"DEADLINE_EXCEEDED\","
+                     "method=\"GetToken\",profile=\"default\"}")
+            .value_or(0);
+    if (in_flight == 0 && timed_out == 1) break;
+    ASSERT_LT(absl::Now(), give_up)
+        << "in flight " << in_flight << ", GetToken timed out " << timed_out;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
   ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults",
                                   R"({"mode":"none"})"),
               IsOk());

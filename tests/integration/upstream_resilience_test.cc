@@ -1,0 +1,349 @@
+// How signet treats a failing upstream and whom it trusts: the circuit
+// breaker, retries of token fetches and (when enabled) idempotent calls,
+// and per-profile CA bundles and client certificates -- real signet,
+// emulator and `openssl s_server` processes on 127.0.0.1.
+#include <arpa/inet.h>
+#include <grpcpp/grpcpp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "integration/signet_process.h"
+#include "signet/v1/gateway.grpc.pb.h"
+#include "testing/child_process.h"
+#include "testing/emulator_process.h"
+#include "testing/status_matchers.h"
+
+namespace signet {
+namespace {
+
+using ::signet::testing::ChildProcess;
+using ::signet::testing::EmulatorProcess;
+using ::signet::testing::EmulatorStats;
+using ::signet::testing::GetAdmin;
+using ::signet::testing::GetEmulatorStats;
+using ::signet::testing::IsOk;
+using ::signet::testing::MetricSample;
+using ::signet::testing::PostEmulatorControl;
+using ::signet::testing::SignetProcess;
+using ::signet::testing::StartEmulator;
+using ::signet::testing::StartSignet;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// One profile of each forwarding kind on the emulator, with `upstream`
+// (a YAML flow mapping) as every profile's upstream section.
+std::string ResilienceConfig(int port, absl::string_view upstream) {
+  return absl::StrFormat(R"(
+listen: 127.0.0.1:0
+admin_listen: 127.0.0.1:0
+default_deadline: 10s
+connect_timeout: 2s
+openapi:
+  default:
+    base_url: http://127.0.0.1:%d
+    allow_insecure_http: true
+    app_id: app-123
+    app_secret: {env: SIGNET_TEST_OPENAPI_SECRET}
+    token_timeout: 3s
+    prewarm: false
+    upstream: %s
+innopaas:
+  default:
+    base_url: http://127.0.0.1:%d/innopaas
+    allow_insecure_http: true
+    app_key: {env: SIGNET_TEST_APP_KEY}
+    authorization: {env: SIGNET_TEST_AUTHORIZATION}
+    upstream: %s
+)",
+                         port, upstream, port, upstream);
+}
+
+class UpstreamResilienceTest : public ::testing::Test {
+ protected:
+  void Start(absl::string_view upstream) {
+    absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
+    ASSERT_THAT(emulator, IsOk());
+    emulator_ = *std::move(emulator);
+    absl::StatusOr<SignetProcess> signet =
+        StartSignet(ResilienceConfig(emulator_.port, upstream));
+    ASSERT_THAT(signet, IsOk());
+    signet_ = *std::move(signet);
+    stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
+        signet_.address, grpc::InsecureChannelCredentials()));
+  }
+
+  void Fault(absl::string_view json) {
+    ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults", json), IsOk());
+  }
+
+  EmulatorStats Stats() {
+    absl::StatusOr<EmulatorStats> stats = GetEmulatorStats(emulator_.port);
+    EXPECT_THAT(stats, IsOk());
+    return stats.value_or(EmulatorStats{});
+  }
+
+  double Metric(absl::string_view series) {
+    absl::StatusOr<testing::AdminAnswer> metrics = GetAdmin(signet_, "/metrics");
+    EXPECT_THAT(metrics, IsOk());
+    if (!metrics.ok()) return -1;
+    return MetricSample(metrics->body, series).value_or(-1);
+  }
+
+  grpc::Status CallInnoPaaS(absl::string_view method, v1::HttpResponse* response,
+                            absl::Duration timeout = absl::Seconds(5)) {
+    v1::CallInnoPaaSRequest request;
+    request.set_method(std::string(method));
+    request.set_path("/v1/items");
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    return stub_->CallInnoPaaS(&context, request, response);
+  }
+
+  grpc::Status GetToken(v1::GetTokenResponse* response) {
+    v1::GetTokenRequest request;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    return stub_->GetToken(&context, request, response);
+  }
+
+  EmulatorProcess emulator_;
+  SignetProcess signet_;
+  std::unique_ptr<v1::Gateway::Stub> stub_;
+};
+
+TEST_F(UpstreamResilienceTest, CircuitOpensFailsFastThenAProbeClosesIt) {
+  Start("{circuit_breaker: {failure_threshold: 3, cool_down: 1s}}");
+  Fault(R"({"mode":"drop","route":"innopaas"})");  // reset mid-body
+  v1::HttpResponse response;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(CallInnoPaaS("GET", &response).error_code(),
+              grpc::StatusCode::UNAVAILABLE);
+  }
+  EXPECT_EQ(Stats().innopaas, 3);
+  EXPECT_EQ(Metric(R"(signet_upstream_circuit_state{profile="default"})"), 1);
+
+  const absl::Time start = absl::Now();
+  const grpc::Status fast = CallInnoPaaS("GET", &response);
+  EXPECT_EQ(fast.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(fast.error_message(), HasSubstr("circuit open"));
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(500));
+  EXPECT_EQ(Stats().innopaas, 3);  // refused without being sent
+  EXPECT_EQ(
+      Metric(R"(signet_upstream_circuit_rejections_total{profile="default"})"),
+      1);
+  // The OpenAPI profile's upstream has a circuit of its own.
+  v1::GetTokenResponse token;
+  EXPECT_TRUE(GetToken(&token).ok());
+
+  // The upstream recovers; after the cool-down one probe closes the circuit.
+  Fault(R"({"mode":"none"})");
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  grpc::Status status;
+  while (!(status = CallInnoPaaS("GET", &response)).ok()) {
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    ASSERT_LT(absl::Now(), give_up) << status.error_message();
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_EQ(response.status(), 200);
+  EXPECT_EQ(Stats().innopaas, 4);  // exactly one probe went out
+  EXPECT_EQ(Metric(R"(signet_upstream_circuit_state{profile="default"})"), 0);
+}
+
+TEST_F(UpstreamResilienceTest, TokenFetchRetriesServerErrorsWithBackoff) {
+  Start("{retry: {initial_backoff: 20ms}}");
+  Fault(R"({"mode":"error","status":503,"route":"token","count":2})");
+  v1::GetTokenResponse token;
+  const grpc::Status status = GetToken(&token);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(token.token().empty());
+  EXPECT_EQ(Stats().token, 3);  // two 503s, then the token
+}
+
+TEST_F(UpstreamResilienceTest, TokenFetchGivesUpAfterMaxAttemptsWithinItsTimeout) {
+  Start("{retry: {max_attempts: 3, initial_backoff: 20ms}}");
+  Fault(R"({"mode":"error","status":502,"route":"token"})");
+  v1::GetTokenResponse token;
+  const absl::Time start = absl::Now();
+  const grpc::Status status = GetToken(&token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3) + absl::Seconds(1));
+  EXPECT_EQ(Stats().token, 3);
+}
+
+TEST_F(UpstreamResilienceTest, ForwardedCallsAreNotRetriedByDefault) {
+  Start("{retry: {initial_backoff: 20ms}}");
+  Fault(R"({"mode":"error","status":503,"route":"innopaas","count":1})");
+  v1::HttpResponse response;
+  ASSERT_TRUE(CallInnoPaaS("GET", &response).ok());
+  EXPECT_EQ(response.status(), 503);  // the upstream's answer, passed on
+  EXPECT_EQ(Stats().innopaas, 1);
+}
+
+TEST_F(UpstreamResilienceTest, IdempotentCallsAreRetriedWhenEnabledPostsNever) {
+  Start("{retry: {initial_backoff: 20ms, idempotent_calls: true}}");
+  Fault(R"({"mode":"error","status":503,"route":"innopaas","count":1})");
+  v1::HttpResponse response;
+  ASSERT_TRUE(CallInnoPaaS("GET", &response).ok());
+  EXPECT_EQ(response.status(), 200);
+  EXPECT_EQ(Stats().innopaas, 2);
+
+  Fault(R"({"mode":"error","status":503,"route":"innopaas","count":1})");
+  ASSERT_TRUE(CallInnoPaaS("POST", &response).ok());
+  EXPECT_EQ(response.status(), 503);
+  EXPECT_EQ(Stats().innopaas, 3);
+}
+
+// ---- TLS identities, against `openssl s_server` demanding a client cert.
+
+// A free loopback port (bound, then released).
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    close(fd);
+    return -1;
+  }
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+void RunShell(const std::string& command) {
+  ASSERT_EQ(std::system((command + " >/dev/null 2>&1").c_str()), 0) << command;
+}
+
+class MutualTlsTest : public ::testing::Test {
+ protected:
+  // A private CA, a server certificate for 127.0.0.1 and a client one,
+  // made once for the suite (EC keys: quick to generate).
+  static void SetUpTestSuite() {
+    dir_ = new std::string(
+        absl::StrCat(::testing::TempDir(), "/signet-mtls-", getpid()));
+    const std::string& d = *dir_;
+    RunShell("mkdir -p " + d);
+    const std::string new_key =
+        "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    RunShell(absl::StrCat("openssl req -x509 ", new_key,
+                          " -days 2 -subj /CN=signet-test-ca -keyout ", d,
+                          "/ca.key -out ", d, "/ca.pem"));
+    std::ofstream(d + "/san.ext") << "subjectAltName=IP:127.0.0.1\n";
+    for (const std::string name : {"server", "client"}) {
+      RunShell(absl::StrCat("openssl req ", new_key, " -subj /CN=", name,
+                            " -keyout ", d, "/", name, ".key -out ", d, "/",
+                            name, ".csr"));
+      RunShell(absl::StrCat("openssl x509 -req -days 2 -in ", d, "/", name,
+                            ".csr -CA ", d, "/ca.pem -CAkey ", d,
+                            "/ca.key -CAcreateserial -extfile ", d,
+                            "/san.ext -out ", d, "/", name, ".pem"));
+    }
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  void SetUp() override {
+    port_ = FreePort();
+    ASSERT_GT(port_, 0);
+    const std::string& d = *dir_;
+    absl::StatusOr<std::unique_ptr<ChildProcess>> server = ChildProcess::Start(
+        {"openssl", "s_server", "-accept", absl::StrCat("127.0.0.1:", port_),
+         "-www", "-cert", d + "/server.pem", "-key", d + "/server.key",
+         "-CAfile", d + "/ca.pem", "-Verify", "1"});
+    ASSERT_THAT(server, IsOk());
+    server_ = *std::move(server);
+    ASSERT_THAT(server_->WaitForLine("ACCEPT", absl::Seconds(10)), IsOk());
+    StartSignetWithProfiles();
+  }
+
+  // A profile per TLS setup, all pointed at s_server.
+  void StartSignetWithProfiles() {
+    const std::string& d = *dir_;
+    const std::string base =
+        absl::StrCat("base_url: https://127.0.0.1:", port_,
+                     "\n    app_key: {value: k}\n    authorization: {value: a}");
+    absl::StatusOr<SignetProcess> signet = StartSignet(absl::StrCat(R"(
+listen: 127.0.0.1:0
+admin_listen: "off"
+innopaas:
+  mutual:
+    )", base, R"(
+    upstream:
+      ca_bundle: )", d, R"(/ca.pem
+      client_cert: )", d, R"(/client.pem
+      client_key: {file: )", d, R"(/client.key}
+  no_client_cert:
+    )", base, R"(
+    upstream: {ca_bundle: )", d, R"(/ca.pem}
+  system_cas_only:
+    )", base, R"(
+)"));
+    ASSERT_THAT(signet, IsOk());
+    signet_ = *std::move(signet);
+    stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
+        signet_.address, grpc::InsecureChannelCredentials()));
+  }
+
+  grpc::Status Call(const std::string& profile, v1::HttpResponse* response) {
+    v1::CallInnoPaaSRequest request;
+    request.set_profile(profile);
+    request.set_method("GET");
+    request.set_path("/");
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    return stub_->CallInnoPaaS(&context, request, response);
+  }
+
+  static std::string* dir_;
+  int port_ = 0;
+  std::unique_ptr<ChildProcess> server_;
+  SignetProcess signet_;
+  std::unique_ptr<v1::Gateway::Stub> stub_;
+};
+
+std::string* MutualTlsTest::dir_ = nullptr;
+
+TEST_F(MutualTlsTest, PresentsTheProfilesClientCertificateAndTrustsItsCa) {
+  v1::HttpResponse response;
+  const grpc::Status status = Call("mutual", &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.status(), 200);
+  // s_server -www describes the session, our certificate included.
+  EXPECT_THAT(response.body(), HasSubstr("Client certificate"));
+  EXPECT_THAT(response.body(), HasSubstr("Subject: CN=client"));
+}
+
+TEST_F(MutualTlsTest, WithoutTheClientCertificateTheHandshakeFails) {
+  v1::HttpResponse response;
+  const grpc::Status status = Call("no_client_cert", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  // The server's refusal, not a failure to trust the server.
+  EXPECT_THAT(status.error_message(), Not(HasSubstr("certificate problem")));
+  EXPECT_THAT(status.error_message(), Not(HasSubstr("does not match")));
+}
+
+TEST_F(MutualTlsTest, AnUpstreamSignedByAnUnknownCaIsRefused) {
+  v1::HttpResponse response;
+  const grpc::Status status = Call("system_cas_only", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("certificate"));
+  // Still reachable with the right identity afterwards.
+  EXPECT_TRUE(Call("mutual", &response).ok());
+}
+
+}  // namespace
+}  // namespace signet
