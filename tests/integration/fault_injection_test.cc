@@ -339,6 +339,13 @@ TEST_F(FaultInjectionTest, HangingUpstreamIsDeadlineExceeded) {
   v1::GetTokenResponse token;
   const Timed cold = GetToken(&token, /*force_refresh=*/false, kDeadline);
   ExpectAnswer("hang_token", cold, grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The gateway ends the waiting call at its deadline too, not at the
+  // fetch's token_timeout, so the caller's slot is freed.
+  EXPECT_THAT(
+      WaitForMetric(signet_, RpcCount("GetToken", "DEADLINE_EXCEEDED"), 1,
+                    absl::Seconds(1)),
+      IsOk());
+  EXPECT_THAT(WaitForMetric(signet_, kInFlight, 0, absl::Seconds(1)), IsOk());
 
   // Clearing the fault releases the hung requests.
   ClearFaults();
