@@ -63,17 +63,19 @@ add_link_options(${signet_sanitizer_flags})
 if(SIGNET_SANITIZER STREQUAL "thread")
   # Debian's Abseil is not built with TSan and absl::Mutex waits on a raw
   # futex, so TSan would see no ordering between threads that take turns
-  # under one and report every guarded field as a race. This library
-  # re-enters the Mutex/CondVar/Notification/BlockingCounter entry points
-  # with TSan annotations (see the file); link_libraries() puts it first on
-  # the link line of every target defined from here on, ahead of Abseil.
-  add_library(signet_absl_sync_tsan_annotations SHARED
-    ${PROJECT_SOURCE_DIR}/tools/sanitizers/absl_sync_tsan_annotations.cc)
+  # under one and report every guarded field as a race (likewise the
+  # delete of a Status shared between threads). This library re-enters the
+  # Mutex/CondVar/Notification/BlockingCounter entry points and the Status
+  # unref with TSan annotations (see the file); link_libraries() puts it
+  # first on the link line of every target defined from here on, ahead of
+  # Abseil.
+  add_library(signet_absl_tsan_annotations SHARED
+    ${PROJECT_SOURCE_DIR}/tools/sanitizers/absl_tsan_annotations.cc)
   # Not instrumented itself: it reads the waiter's Condition on whichever
   # thread Abseil evaluates it, ordered only by its own annotations.
-  target_compile_options(signet_absl_sync_tsan_annotations PRIVATE -fno-sanitize=thread)
-  target_link_libraries(signet_absl_sync_tsan_annotations
-    PRIVATE absl::synchronization ${CMAKE_DL_LIBS})
-  link_libraries(signet_absl_sync_tsan_annotations)
+  target_compile_options(signet_absl_tsan_annotations PRIVATE -fno-sanitize=thread)
+  target_link_libraries(signet_absl_tsan_annotations
+    PRIVATE absl::synchronization absl::status ${CMAKE_DL_LIBS})
+  link_libraries(signet_absl_tsan_annotations)
 endif()
 message(STATUS "signet: sanitizer build (${SIGNET_SANITIZER}): ${signet_sanitizer_flags}")

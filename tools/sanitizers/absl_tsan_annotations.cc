@@ -1,6 +1,6 @@
-// ThreadSanitizer annotations for Abseil's synchronization primitives, linked
-// into every executable of the SIGNET_SANITIZER=thread build only
-// (cmake/sanitizers.cmake).
+// ThreadSanitizer annotations for Abseil's synchronization primitives and
+// absl::Status's reference count, linked into every executable of the
+// SIGNET_SANITIZER=thread build only (cmake/sanitizers.cmake).
 //
 // Why: Debian's libabsl_synchronization.so is not built with TSan, and
 // absl::Mutex blocks on a raw futex syscall that TSan does not intercept. To
@@ -16,6 +16,12 @@
 // (dlsym RTLD_NEXT) and tells TSan about the happens-before edge: release
 // before a mutex is given up, acquire after it is taken. That is all TSan
 // learns; it does not check lock order for absl::Mutex.
+//
+// absl::Status shares its heap part between copies under an atomic count
+// whose decrement is in the library too: the thread dropping the last copy
+// deletes it with no visible ordering after the other copies' reads, and
+// TSan reports the delete as racing with them. Status::UnrefNonInlined is
+// replaced the same way.
 #include <dlfcn.h>
 #include <sanitizer/tsan_interface.h>
 
@@ -25,6 +31,7 @@
 #include <cstring>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -66,8 +73,8 @@ Fn Next(bool is_const, const char* tail) {
   void* next = dlsym(RTLD_NEXT, name.c_str());
   if (next == nullptr) {
     std::fprintf(stderr,
-                 "absl_sync_tsan_annotations: %s not found (%s); does "
-                 "tools/sanitizers/absl_sync_tsan_annotations.cc match this "
+                 "absl_tsan_annotations: %s not found (%s); does "
+                 "tools/sanitizers/absl_tsan_annotations.cc match this "
                  "Abseil?\n",
                  name.c_str(), dlerror());
     std::abort();
@@ -320,6 +327,17 @@ void BlockingCounter::Wait() {
   SIGNET_NEXT(void (*)(BlockingCounter*), "15BlockingCounter4WaitEv");
   next(this);
   Acquire(this);
+}
+
+// The library's decrement is acq_rel, and the last one deletes: each drop
+// of a copy publishes the dropping thread's accesses (release) and takes
+// those of the drops before it (acquire), so the delete comes after all.
+void Status::UnrefNonInlined(uintptr_t rep) {
+  SIGNET_NEXT(void (*)(uintptr_t), "6Status15UnrefNonInlinedEm");
+  const void* shared = reinterpret_cast<const void*>(rep);
+  Release(shared);
+  Acquire(shared);
+  next(rep);
 }
 
 ABSL_NAMESPACE_END
