@@ -23,18 +23,6 @@ CircuitBreakerHttpClient::Outcome CircuitBreakerHttpClient::OutcomeOf(
   return Outcome::kNeutral;
 }
 
-absl::string_view CircuitStateName(CircuitState state) {
-  switch (state) {
-    case CircuitState::kClosed:
-      return "closed";
-    case CircuitState::kOpen:
-      return "open";
-    case CircuitState::kHalfOpen:
-      return "half_open";
-  }
-  return "unknown";
-}
-
 bool IsCircuitOpenError(const absl::Status& status) {
   return status.GetPayload(kCircuitOpenPayload).has_value();
 }

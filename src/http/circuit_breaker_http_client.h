@@ -15,8 +15,6 @@ namespace signet {
 
 enum class CircuitState { kClosed = 0, kOpen = 1, kHalfOpen = 2 };
 
-absl::string_view CircuitStateName(CircuitState state);
-
 // Where circuit changes are reported (the admin listener's metrics).
 class CircuitObserver {
  public:
