@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -61,7 +62,8 @@ class Caller {
     }
   }
 
-  // Starts call number `n`; `done(ok)` runs on a gRPC thread.
+  // Starts call number `n`; `done(status, ok)` runs on a gRPC thread; ok
+  // also checks the answer (SERVING, a token, HTTP 200).
   template <typename Done>
   void Start(const std::string& rpc, uint64_t n, Done done) {
     const size_t i = n % gateways_.size();
@@ -74,9 +76,9 @@ class Caller {
       healths_[i]->async()->Check(
           context.get(), request.get(), response.get(),
           [context, request, response, done](grpc::Status status) {
-            done(status.ok() &&
-                 response->status() ==
-                     grpc::health::v1::HealthCheckResponse::SERVING);
+            done(status, status.ok() &&
+                             response->status() ==
+                                 grpc::health::v1::HealthCheckResponse::SERVING);
           });
     } else if (rpc == "gettoken") {
       auto request = std::make_shared<signet::v1::GetTokenRequest>();
@@ -85,7 +87,7 @@ class Caller {
       gateways_[i]->async()->GetToken(
           context.get(), request.get(), response.get(),
           [context, request, response, done](grpc::Status status) {
-            done(status.ok() && !response->token().empty());
+            done(status, status.ok() && !response->token().empty());
           });
     } else {
       auto request = std::make_shared<signet::v1::CallInnoPaaSRequest>();
@@ -96,7 +98,7 @@ class Caller {
       gateways_[i]->async()->CallInnoPaaS(
           context.get(), request.get(), response.get(),
           [context, request, response, done](grpc::Status status) {
-            done(status.ok() && response->status() == 200);
+            done(status, status.ok() && response->status() == 200);
           });
     }
   }
@@ -110,11 +112,18 @@ struct Samples {
   absl::Mutex mu;
   std::vector<int64_t> nanos ABSL_GUARDED_BY(mu);
   int64_t errors ABSL_GUARDED_BY(mu) = 0;
+  // Failed calls by gRPC code and message, so a failing run says why.
+  std::map<std::string, int64_t> error_kinds ABSL_GUARDED_BY(mu);
 
-  void Add(int64_t latency_ns, bool ok) {
+  void Add(int64_t latency_ns, const grpc::Status& status, bool ok) {
     absl::MutexLock lock(&mu);
     nanos.push_back(latency_ns);
-    if (!ok) ++errors;
+    if (ok) return;
+    ++errors;
+    if (error_kinds.size() < 20) {
+      ++error_kinds[absl::StrCat(status.error_code(), " ",
+                                 status.error_message().substr(0, 120))];
+    }
   }
 };
 
@@ -174,11 +183,11 @@ int main(int argc, char** argv) {
     outstanding.store(burst);
     const Clock::time_point begin = Clock::now();
     for (int i = 0; i < burst; ++i) {
-      caller.Start(rpc, issued++, [&, begin](bool ok) {
+      caller.Start(rpc, issued++, [&, begin](const grpc::Status& status, bool ok) {
         samples.Add(std::chrono::duration_cast<std::chrono::nanoseconds>(
                         Clock::now() - begin)
                         .count(),
-                    ok);
+                    status, ok);
         finish_one();
       });
     }
@@ -192,13 +201,13 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_until(next);
       const Clock::time_point scheduled = next;
       outstanding.fetch_add(1);
-      caller.Start(rpc, issued++, [&, scheduled](bool ok) {
+      caller.Start(rpc, issued++, [&, scheduled](const grpc::Status& status, bool ok) {
         const Clock::time_point end = Clock::now();
         if (scheduled >= measure_from) {
           samples.Add(
               std::chrono::duration_cast<std::chrono::nanoseconds>(end - scheduled)
                   .count(),
-              ok);
+              status, ok);
         }
         finish_one();
       });
@@ -215,13 +224,13 @@ int main(int argc, char** argv) {
         finish_one();
         return;
       }
-      caller.Start(rpc, issued++, [&, begin](bool ok) {
+      caller.Start(rpc, issued++, [&, begin](const grpc::Status& status, bool ok) {
         const Clock::time_point end = Clock::now();
         if (begin >= measure_from && end <= stop_at) {
           samples.Add(
               std::chrono::duration_cast<std::chrono::nanoseconds>(end - begin)
                   .count(),
-              ok);
+              status, ok);
         }
         launch();
       });
@@ -249,5 +258,9 @@ int main(int argc, char** argv) {
               PercentileMicros(s, 0.50), PercentileMicros(s, 0.90),
               PercentileMicros(s, 0.99), PercentileMicros(s, 0.999),
               s.empty() ? 0.0 : static_cast<double>(s.back()) / 1000.0);
+  for (const auto& [kind, count] : samples.error_kinds) {
+    std::fprintf(stderr, "failed: %lld x code %s\n", static_cast<long long>(count),
+                 kind.c_str());
+  }
   return samples.errors == 0 && !s.empty() ? 0 : 1;
 }

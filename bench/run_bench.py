@@ -185,6 +185,8 @@ SIGNET_CONFIG = """
 listen: 127.0.0.1:{port}
 admin_listen: 127.0.0.1:{admin}
 default_deadline: 30s
+# The slow scenario holds 5,000 calls in flight, above the default cap of 2,048.
+max_in_flight: 8192
 openapi:
   default:
     base_url: http://127.0.0.1:{emulator}
@@ -199,6 +201,10 @@ innopaas:
     app_key: {{value: {app_key}}}
     authorization: {{value: {authorization}}}
 """
+
+
+# Suite methods, in the order a run calls them.
+SCENARIOS = ["startup", "throughput", "slow", "singleflight", "micro"]
 
 
 class Suite:
@@ -268,6 +274,8 @@ class Suite:
         done = subprocess.run(argv, capture_output=True, text=True)
         if check and done.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)} failed:\n{done.stdout}{done.stderr}")
+        if done.stderr.strip():
+            log(f"{rpc} client: {done.stderr.strip()}")
         fields = done.stdout.strip().split(",")
         keys = ["rpc", "mode", "load", "calls", "errors", "seconds", "throughput",
                 "p50_us", "p90_us", "p99_us", "p999_us", "max_us"]
@@ -323,7 +331,12 @@ class Suite:
         self.proxy, self.proxy_port = self.start_nginx(
             NGINX_PROXY, "proxy", upstream=self.upstream_port)
         self.emulator, self.emulator_port = self.start_emulator()
-        self.startup()
+        only = set(self.args.only.split(",")) if self.args.only else set(SCENARIOS)
+        for scenario in SCENARIOS:
+            if scenario in only:
+                getattr(self, scenario)()
+
+    def throughput(self):
         signet, port, admin = self.start_signet()
         concurrencies = self.mode["concurrency"]
         for c in (concurrencies[0], 64) if self.args.mode != "smoke" else (1, 16):
@@ -353,9 +366,6 @@ class Suite:
         self.facts["innopaas_calls_measured"] = innopaas_calls
         self.facts["connection_pool"] = 256
         signet.stop()
-        self.slow()
-        self.singleflight()
-        self.micro()
 
     def slow(self):
         for profile, label in (("default", "gateway"),):
@@ -371,6 +381,7 @@ class Suite:
             sampler = threading.Thread(target=sample)
             sampler.start()
             rate = self.mode["slow_rate"]
+            before = signet.cpu_ticks()
             result = self.client("innopaas", port, [
                 f"--rate={rate}", "--path=/slow", "--channels=4",
                 f"--profile={profile}",
@@ -379,7 +390,7 @@ class Suite:
             sampler.join()
             self.facts.update(slow_rate=rate, slow_idle_threads=idle_threads,
                               slow_peak_threads=peak[0])
-            self.record("slow", label, result, signet, None,
+            self.record("slow", label, result, signet, before,
                         note=f"threads idle {idle_threads}, peak {peak[0]}")
             signet.stop()
 
@@ -470,6 +481,9 @@ def parse_wrk(out, concurrency, seconds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=MODES, default="quick")
+    parser.add_argument("--only", default=None,
+                        help="comma-separated scenarios to run (for tuning; "
+                             "the report then shows only those): " + ",".join(SCENARIOS))
     parser.add_argument("--bin-dir", default=os.path.join(ROOT, "build-release"))
     parser.add_argument("--out-dir", default=None)
     parser.add_argument("--report", default=None,

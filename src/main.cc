@@ -161,6 +161,8 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
   SystemRandom random;
   CurlMultiClient::Options http_options;
   http_options.connect_timeout = settings->connect_timeout;
+  http_options.max_transfers = static_cast<long>(  // NOLINT(runtime/int)
+      settings->max_in_flight);
   absl::StatusOr<std::unique_ptr<CurlMultiClient>> http =
       CurlMultiClient::Create(http_options, SystemClock::Get());
   if (!http.ok()) {

@@ -256,12 +256,48 @@ struct CurlMultiClient::Transfer {
   CURLcode result = CURLE_OK;
   // The connect timeout, not the deadline, was the nearer limit.
   bool connect_timeout_first = false;
+  Pool* pool = nullptr;  // while added to its multi handle
   EasyPtr easy;
+};
+
+// One curl multi handle and its connection cache. curl 7.88 walks every
+// connection of a cache on each transfer it starts (looking for one to
+// reuse) and on each it removes (looking for connect-only ones): with
+// thousands of HTTP/1.1 transfers in flight, one cache made every call cost
+// O(calls in flight). Transfers are spread over several pools, which divides
+// those walks; the pools share the I/O thread, the epoll set and the share.
+// A transfer goes to the pool with the fewest in flight, the first on a tie,
+// so calls one after another keep reusing the first pool's connection.
+struct CurlMultiClient::Pool {
+  Pool(IoState* io, uint32_t index) : io(io), index(index) {}
+
+  IoState* const io;
+  const uint32_t index;  // tags its sockets' epoll events
+  MultiPtr multi;
+  size_t transfers = 0;  // added and not yet removed
+  // When curl next wants CURL_SOCKET_TIMEOUT, if it does.
+  std::optional<std::chrono::steady_clock::time_point> timer;
+
+  // CURLMOPT_SOCKETFUNCTION: mirror curl's interest in a socket in epoll.
+  static int OnSocket(CURL* easy, curl_socket_t socket, int what, void* userp,
+                      void* socketp);
+  // CURLMOPT_TIMERFUNCTION: -1 cancels, 0 means as soon as possible.
+  static int OnTimer(CURLM* /*multi*/, long timeout_ms,  // NOLINT(runtime/int)
+                     void* userp) {
+    auto* pool = static_cast<Pool*>(userp);
+    if (timeout_ms < 0) {
+      pool->timer.reset();
+    } else {
+      pool->timer = std::chrono::steady_clock::now() +
+                    std::chrono::milliseconds(timeout_ms);
+    }
+    return 0;
+  }
 };
 
 // Everything curl; after Create only the I/O thread touches it (Send and the
 // destructor only write to the wakeup eventfd). Destroyed in reverse order:
-// transfers, idle handles, the multi handle (whose cleanup still calls the
+// transfers, idle handles, the multi handles (whose cleanup still calls the
 // socket callback), the share they all use, then the descriptors.
 //
 // The loop is event driven (curl_multi_socket_action): epoll reports the
@@ -271,52 +307,24 @@ struct CurlMultiClient::Transfer {
 // every wakeup: with a slow upstream and 500 calls in flight that cost
 // ~2 ms of CPU per call.)
 struct CurlMultiClient::IoState {
+  // epoll_event.data.u64 is (pool index << 32 | fd); the wakeup's tag:
+  static constexpr uint32_t kWakeTag = UINT32_MAX;
+
   Fd epoll{-1};
   Fd wake{-1};  // eventfd: Send and the destructor write, the loop reads
-  // When curl next wants CURL_SOCKET_TIMEOUT, if it does.
-  std::optional<std::chrono::steady_clock::time_point> timer;
   // Sockets curl dropped while the current batch of events is handled.
   std::vector<curl_socket_t> removed_in_batch;
+  // Which descriptors are in the epoll set, by number: curl drops a kept
+  // connection's socket between transfers, and knowing saves a failing
+  // EPOLL_CTL_MOD per reuse.
+  std::vector<bool> watched;
   SharePtr share;
-  MultiPtr multi;
+  std::vector<std::unique_ptr<Pool>> pools;
   std::vector<EasyPtr> idle;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
 
-  // CURLMOPT_SOCKETFUNCTION: mirror curl's interest in a socket in epoll.
-  static int OnSocket(CURL* /*easy*/, curl_socket_t socket, int what,
-                      void* userp, void* /*socketp*/) {
-    auto* io = static_cast<IoState*>(userp);
-    if (what == CURL_POLL_REMOVE) {
-      (void)epoll_ctl(io->epoll.value, EPOLL_CTL_DEL, socket, nullptr);
-      // Its number may be reused at once; events already taken for it in
-      // this batch belong to the old socket.
-      io->removed_in_batch.push_back(socket);
-      return 0;
-    }
-    epoll_event event{};
-    event.data.fd = socket;
-    if (what & CURL_POLL_IN) event.events |= EPOLLIN;
-    if (what & CURL_POLL_OUT) event.events |= EPOLLOUT;
-    if (epoll_ctl(io->epoll.value, EPOLL_CTL_MOD, socket, &event) != 0 &&
-        errno == ENOENT) {
-      // Not -1 on failure: that aborts every transfer of the multi handle.
-      // An unwatched socket's transfers end at their own timeout instead.
-      (void)epoll_ctl(io->epoll.value, EPOLL_CTL_ADD, socket, &event);
-    }
-    return 0;
-  }
-
-  // CURLMOPT_TIMERFUNCTION: -1 cancels, 0 means as soon as possible.
-  static int OnTimer(CURLM* /*multi*/, long timeout_ms,  // NOLINT(runtime/int)
-                     void* userp) {
-    auto* io = static_cast<IoState*>(userp);
-    if (timeout_ms < 0) {
-      io->timer.reset();
-    } else {
-      io->timer = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(timeout_ms);
-    }
-    return 0;
+  static uint64_t Tag(uint32_t pool, int fd) {
+    return (static_cast<uint64_t>(pool) << 32) | static_cast<uint32_t>(fd);
   }
 
   // Wakes the loop; safe from any thread.
@@ -326,10 +334,78 @@ struct CurlMultiClient::IoState {
   }
 };
 
+int CurlMultiClient::Pool::OnSocket(CURL* /*easy*/, curl_socket_t socket,
+                                    int what, void* userp, void* /*socketp*/) {
+  auto* pool = static_cast<Pool*>(userp);
+  IoState* io = pool->io;
+  if (socket < 0) return 0;
+  const size_t slot = static_cast<size_t>(socket);
+  if (slot >= io->watched.size()) io->watched.resize(slot + 1, false);
+  if (what == CURL_POLL_REMOVE) {
+    (void)epoll_ctl(io->epoll.value, EPOLL_CTL_DEL, socket, nullptr);
+    io->watched[slot] = false;
+    // Its number may be reused at once; events already taken for it in
+    // this batch belong to the old socket.
+    io->removed_in_batch.push_back(socket);
+    return 0;
+  }
+  epoll_event event{};
+  event.data.u64 = IoState::Tag(pool->index, socket);
+  if (what & CURL_POLL_IN) event.events |= EPOLLIN;
+  if (what & CURL_POLL_OUT) event.events |= EPOLLOUT;
+  const int epoll = io->epoll.value;
+  if (io->watched[slot] && epoll_ctl(epoll, EPOLL_CTL_MOD, socket, &event) == 0) {
+    return 0;
+  }
+  // Not watched, or `watched` went stale (a descriptor closed behind curl's
+  // back leaves the set on its own). On failure the socket's transfers end
+  // at their own timeout; returning -1 would abort every transfer of the
+  // multi handle.
+  io->watched[slot] =
+      epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event) == 0 ||
+      (errno == EEXIST && epoll_ctl(epoll, EPOLL_CTL_MOD, socket, &event) == 0);
+  return 0;
+}
+
 struct CurlMultiClient::Completion {
   HttpCallback on_done;
   absl::StatusOr<HttpResponse> result;
 };
+
+absl::Status CurlMultiClient::ConfigurePool(
+    Pool& pool, const Options& options,
+    long max_connections) {  // NOLINT(runtime/int)
+  pool.multi.reset(curl_multi_init());
+  if (pool.multi == nullptr) {
+    return absl::ResourceExhaustedError("curl_multi_init failed");
+  }
+  CURLM* multi = pool.multi.get();
+  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
+      curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Pool::OnSocket),
+      "curl_multi_setopt(CURLMOPT_SOCKETFUNCTION)"));
+  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
+      curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, &pool),
+      "curl_multi_setopt(CURLMOPT_SOCKETDATA)"));
+  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
+      curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Pool::OnTimer),
+      "curl_multi_setopt(CURLMOPT_TIMERFUNCTION)"));
+  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
+      curl_multi_setopt(multi, CURLMOPT_TIMERDATA, &pool),
+      "curl_multi_setopt(CURLMOPT_TIMERDATA)"));
+  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
+      curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, max_connections),
+      "curl_multi_setopt(CURLMOPT_MAXCONNECTS)"));
+  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
+      curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+                        options.max_host_connections),
+      "curl_multi_setopt(CURLMOPT_MAX_HOST_CONNECTIONS)"));
+  // HTTP/2 streams per connection, as far as the server allows (curl's
+  // default is 100): a slow upstream then needs few connections.
+  return CurlMultiCodeToStatus(
+      curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS,
+                        kMaxConcurrentStreams),
+      "curl_multi_setopt(CURLMOPT_MAX_CONCURRENT_STREAMS)");
+}
 
 absl::StatusOr<std::unique_ptr<CurlMultiClient>> CurlMultiClient::Create(
     Options options, const Clock* clock) {
@@ -337,8 +413,12 @@ absl::StatusOr<std::unique_ptr<CurlMultiClient>> CurlMultiClient::Create(
   if (options.connect_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("connect_timeout must be positive");
   }
-  if (options.max_connections < 0 || options.max_host_connections < 0) {
+  if (options.max_idle_connections < 0 || options.max_transfers < 0 ||
+      options.max_host_connections < 0) {
     return absl::InvalidArgumentError("connection limits must not be negative");
+  }
+  if (options.connection_pools < 1 || options.connection_pools > 64) {
+    return absl::InvalidArgumentError("connection_pools must be 1..64");
   }
   SIGNET_RETURN_IF_ERROR(InitCurlOnce());
   const curl_version_info_data* version = curl_version_info(CURLVERSION_NOW);
@@ -367,44 +447,24 @@ absl::StatusOr<std::unique_ptr<CurlMultiClient>> CurlMultiClient::Create(
   }
   epoll_event wake_event{};
   wake_event.events = EPOLLIN;
-  wake_event.data.fd = io->wake.value;
+  wake_event.data.u64 = IoState::Tag(IoState::kWakeTag, io->wake.value);
   if (epoll_ctl(io->epoll.value, EPOLL_CTL_ADD, io->wake.value, &wake_event) !=
       0) {
     return absl::InternalError("epoll_ctl(eventfd) failed");
   }
-  io->multi.reset(curl_multi_init());
-  if (io->multi == nullptr) {
-    return absl::ResourceExhaustedError("curl_multi_init failed");
+  // A per-host limit must hold across pools: then there is one.
+  const long pool_count =  // NOLINT(runtime/int)
+      options.max_host_connections > 0 ? 1 : options.connection_pools;
+  // Transfers go to the least busy pool, so shares stay about even; twice
+  // the even share leaves room for skew before curl closes idle ones.
+  const long per_pool_connections =  // NOLINT(runtime/int)
+      (options.max_idle_connections + 2 * options.max_transfers) / pool_count +
+      1;
+  for (long i = 0; i < pool_count; ++i) {  // NOLINT(runtime/int)
+    auto pool = std::make_unique<Pool>(io.get(), static_cast<uint32_t>(i));
+    SIGNET_RETURN_IF_ERROR(ConfigurePool(*pool, options, per_pool_connections));
+    io->pools.push_back(std::move(pool));
   }
-  IoState* raw = io.get();
-  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
-      curl_multi_setopt(io->multi.get(), CURLMOPT_SOCKETFUNCTION,
-                        &IoState::OnSocket),
-      "curl_multi_setopt(CURLMOPT_SOCKETFUNCTION)"));
-  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
-      curl_multi_setopt(io->multi.get(), CURLMOPT_SOCKETDATA, raw),
-      "curl_multi_setopt(CURLMOPT_SOCKETDATA)"));
-  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
-      curl_multi_setopt(io->multi.get(), CURLMOPT_TIMERFUNCTION,
-                        &IoState::OnTimer),
-      "curl_multi_setopt(CURLMOPT_TIMERFUNCTION)"));
-  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
-      curl_multi_setopt(io->multi.get(), CURLMOPT_TIMERDATA, raw),
-      "curl_multi_setopt(CURLMOPT_TIMERDATA)"));
-  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
-      curl_multi_setopt(io->multi.get(), CURLMOPT_MAXCONNECTS,
-                        options.max_connections),
-      "curl_multi_setopt(CURLMOPT_MAXCONNECTS)"));
-  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
-      curl_multi_setopt(io->multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
-                        options.max_host_connections),
-      "curl_multi_setopt(CURLMOPT_MAX_HOST_CONNECTIONS)"));
-  // HTTP/2 streams per connection, as far as the server allows (curl's
-  // default is 100): a slow upstream then needs few connections.
-  SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
-      curl_multi_setopt(io->multi.get(), CURLMOPT_MAX_CONCURRENT_STREAMS,
-                        kMaxConcurrentStreams),
-      "curl_multi_setopt(CURLMOPT_MAX_CONCURRENT_STREAMS)"));
 
   return std::unique_ptr<CurlMultiClient>(
       new CurlMultiClient(std::move(options), clock, std::move(io)));
@@ -457,16 +517,17 @@ void CurlMultiClient::Send(HttpRequest request, HttpCallback on_done) {
 }
 
 void CurlMultiClient::Run() {
-  CURLM* multi = io_->multi.get();
   std::vector<Completion> done;
   epoll_event events[kMaxEvents];
   while (true) {
     int wait_ms = kPollTimeoutMs;
-    if (io_->timer.has_value()) {
-      const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-          *io_->timer - std::chrono::steady_clock::now());
-      wait_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0,
-                                                     kPollTimeoutMs));
+    const auto now = std::chrono::steady_clock::now();
+    for (const std::unique_ptr<Pool>& pool : io_->pools) {
+      if (!pool->timer.has_value()) continue;
+      const auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(*pool->timer - now);
+      wait_ms = std::min(wait_ms, static_cast<int>(std::clamp<int64_t>(
+                                      left.count(), 0, kPollTimeoutMs)));
     }
     const int ready = epoll_wait(io_->epoll.value, events, kMaxEvents, wait_ms);
     if (ready < 0 && errno != EINTR) {
@@ -479,7 +540,7 @@ void CurlMultiClient::Run() {
     // then leaves a fresh wakeup for the next wait instead of being lost
     // (which stalled it until kPollTimeoutMs).
     for (int i = 0; i < ready; ++i) {
-      if (events[i].data.fd == io_->wake.value) {
+      if (events[i].data.u64 >> 32 == IoState::kWakeTag) {
         uint64_t count = 0;
         (void)!read(io_->wake.value, &count, sizeof(count));
       }
@@ -499,8 +560,9 @@ void CurlMultiClient::Run() {
     int running = 0;
     io_->removed_in_batch.clear();
     for (int i = 0; i < ready && performed.ok(); ++i) {
-      const int fd = events[i].data.fd;
-      if (fd == io_->wake.value) continue;  // drained above
+      const uint32_t pool_index = events[i].data.u64 >> 32;
+      const int fd = static_cast<int>(events[i].data.u64 & UINT32_MAX);
+      if (pool_index == IoState::kWakeTag) continue;  // drained above
       if (std::find(io_->removed_in_batch.begin(), io_->removed_in_batch.end(),
                     fd) != io_->removed_in_batch.end()) {
         continue;  // closed (and maybe reused) earlier in this batch
@@ -510,18 +572,22 @@ void CurlMultiClient::Run() {
       if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
       if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
       performed = CurlMultiCodeToStatus(
-          curl_multi_socket_action(multi, fd, flags, &running),
+          curl_multi_socket_action(io_->pools[pool_index]->multi.get(), fd,
+                                   flags, &running),
           "curl_multi_socket_action");
     }
     for (std::unique_ptr<Transfer>& transfer : incoming) {
       Start(std::move(transfer), &done);
     }
     // New transfers set a timer of 0; due timers fire here too.
-    if (performed.ok() && io_->timer.has_value() &&
-        *io_->timer <= std::chrono::steady_clock::now()) {
-      io_->timer.reset();
+    const auto fire_until = std::chrono::steady_clock::now();
+    for (const std::unique_ptr<Pool>& pool : io_->pools) {
+      if (!performed.ok()) break;
+      if (!pool->timer.has_value() || *pool->timer > fire_until) continue;
+      pool->timer.reset();
       performed = CurlMultiCodeToStatus(
-          curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running),
+          curl_multi_socket_action(pool->multi.get(), CURL_SOCKET_TIMEOUT, 0,
+                                   &running),
           "curl_multi_socket_action");
     }
     if (performed.ok()) CollectFinished(&done);
@@ -539,9 +605,17 @@ void CurlMultiClient::Start(std::unique_ptr<Transfer> transfer,
                             std::vector<Completion>* done) {
   absl::Status status = Configure(*transfer);
   if (status.ok()) {
+    Pool* pool = io_->pools.front().get();
+    for (const std::unique_ptr<Pool>& candidate : io_->pools) {
+      if (candidate->transfers < pool->transfers) pool = candidate.get();
+    }
     status = CurlMultiCodeToStatus(
-        curl_multi_add_handle(io_->multi.get(), transfer->easy.get()),
+        curl_multi_add_handle(pool->multi.get(), transfer->easy.get()),
         "curl_multi_add_handle");
+    if (status.ok()) {
+      transfer->pool = pool;
+      ++pool->transfers;
+    }
   }
   if (!status.ok()) {
     done->push_back(Completion{std::move(transfer->on_done), status});
@@ -646,7 +720,14 @@ absl::Status CurlMultiClient::Configure(Transfer& transfer) {
 }
 
 void CurlMultiClient::CollectFinished(std::vector<Completion>* done) {
-  CURLM* multi = io_->multi.get();
+  for (const std::unique_ptr<Pool>& pool : io_->pools) {
+    CollectFinished(*pool, done);
+  }
+}
+
+void CurlMultiClient::CollectFinished(Pool& pool,
+                                      std::vector<Completion>* done) {
+  CURLM* multi = pool.multi.get();
   int left = 0;
   while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
     if (message->msg != CURLMSG_DONE) continue;
@@ -667,6 +748,8 @@ void CurlMultiClient::CollectFinished(std::vector<Completion>* done) {
     if (curl_multi_remove_handle(multi, easy) != CURLM_OK) {
       transfer->easy.reset();  // not reusable; cleanup detaches it
     }
+    --pool.transfers;
+    transfer->pool = nullptr;
     done->push_back(
         Completion{std::move(transfer->on_done), std::move(response)});
     Recycle(std::move(transfer));
@@ -718,7 +801,7 @@ absl::StatusOr<HttpResponse> CurlMultiClient::Finish(Transfer& transfer) {
 void CurlMultiClient::Recycle(std::unique_ptr<Transfer> transfer) {
   if (transfer->easy == nullptr) return;
   const size_t max_idle =
-      static_cast<size_t>(std::max(options_.max_connections, 1L));
+      static_cast<size_t>(std::max(options_.max_idle_connections, 1L));
   if (io_->idle.size() >= max_idle) return;
   // Reset keeps the handle's share; connections live in the multi handle.
   curl_easy_reset(transfer->easy.get());
@@ -741,7 +824,7 @@ void CurlMultiClient::Shutdown(
   }
   for (auto& [easy, transfer] : io_->active) {
     // The handle is cleaned up below, which detaches it in any case.
-    (void)curl_multi_remove_handle(io_->multi.get(), easy);
+    (void)curl_multi_remove_handle(transfer->pool->multi.get(), easy);
     done.push_back(Completion{std::move(transfer->on_done), why});
   }
   io_->active.clear();

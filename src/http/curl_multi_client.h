@@ -41,8 +41,19 @@ class CurlMultiClient final : public HttpClient {
  public:
   struct Options {
     absl::Duration connect_timeout = absl::Seconds(5);
-    // Idle connections kept for reuse (CURLMOPT_MAXCONNECTS).
-    long max_connections = 256;  // NOLINT(runtime/int): curl's type
+    // Idle connections (and easy handles) kept for reuse.
+    long max_idle_connections = 256;  // NOLINT(runtime/int): curl's type
+    // Transfers expected at once (the gateway's max_in_flight). curl's
+    // connection cache limit (CURLMOPT_MAXCONNECTS) counts connections in
+    // use too, and every transfer that ends while the cache is over it scans
+    // all connections for the oldest idle one and closes it: with the limit
+    // at the idle count alone, 5,000 slow calls in flight over HTTP/1.1 made
+    // each completion a 5,000-connection scan and a reconnect. So the limit
+    // makes room for this many in use plus max_idle_connections.
+    long max_transfers = 2048;  // NOLINT(runtime/int)
+    // curl multi handles (connection caches) the transfers are spread over;
+    // see Pool in the .cc. 1 when max_host_connections is set.
+    long connection_pools = 8;  // NOLINT(runtime/int)
     // Connections per host (CURLMOPT_MAX_HOST_CONNECTIONS); 0 = unlimited.
     // Transfers beyond it wait inside curl, their deadline running.
     long max_host_connections = 0;  // NOLINT(runtime/int)
@@ -71,6 +82,7 @@ class CurlMultiClient final : public HttpClient {
 
  private:
   struct Transfer;
+  struct Pool;
   struct IoState;
   struct Completion;
 
@@ -79,10 +91,13 @@ class CurlMultiClient final : public HttpClient {
 
   // The I/O thread and its helpers; only that thread touches `io_` after
   // construction.
+  static absl::Status ConfigurePool(Pool& pool, const Options& options,
+                                    long max_connections);  // NOLINT
   void Run() ABSL_LOCKS_EXCLUDED(mu_);
   void Start(std::unique_ptr<Transfer> transfer, std::vector<Completion>* done);
   absl::Status Configure(Transfer& transfer);
   void CollectFinished(std::vector<Completion>* done);
+  void CollectFinished(Pool& pool, std::vector<Completion>* done);
   absl::StatusOr<HttpResponse> Finish(Transfer& transfer);
   void Recycle(std::unique_ptr<Transfer> transfer);
   void Shutdown(const absl::Status& why,

@@ -664,6 +664,49 @@ TEST_F(CurlMultiClientTest, ConcurrentRequestsAllComplete) {
   EXPECT_THAT(upstream_.seen(), SizeIs(kRequests));
 }
 
+// Verify connections busy at once are all kept for the next wave, however
+// small the idle allowance: curl's cache limit counts connections in use, and
+// with it at the idle count a wave's end closed all but that many (and each
+// transfer's end scanned every connection). The wave spreads over the pools
+// and the next one reuses every connection.
+TEST_F(CurlMultiClientTest, ConnectionsOfAWaveAreKeptForTheNext) {
+  constexpr int kWave = 16;  // the test upstream serves 16 connections
+  CurlMultiClient::Options options;
+  options.max_idle_connections = 2;
+  options.max_transfers = kWave;
+  std::unique_ptr<CurlMultiClient> client = MakeClient(options);
+  ASSERT_NE(client, nullptr);
+  {
+    Countdown countdown(kWave);
+    std::atomic<int> ok{0};
+    for (int i = 0; i < kWave; ++i) {
+      client->Send(Get(upstream_.Url("/slow")),
+                   [&](absl::StatusOr<HttpResponse> response) {
+                     if (response.ok() && response->body == "late") ++ok;
+                     countdown.Done();
+                   });
+    }
+    // All held at the upstream at once: one connection each.
+    ASSERT_TRUE(upstream_.WaitForRequests(kWave));
+    upstream_.ReleaseSlow();
+    ASSERT_TRUE(countdown.WaitFor(kGuard));
+    EXPECT_EQ(ok.load(), kWave);
+  }
+  EXPECT_EQ(client->connections_opened(), static_cast<uint64_t>(kWave));
+  Countdown countdown(kWave);
+  std::atomic<int> ok{0};
+  for (int i = 0; i < kWave; ++i) {
+    client->Send(Get(upstream_.Url("/hello")),
+                 [&](absl::StatusOr<HttpResponse> response) {
+                   if (response.ok()) ++ok;
+                   countdown.Done();
+                 });
+  }
+  ASSERT_TRUE(countdown.WaitFor(kGuard));
+  EXPECT_EQ(ok.load(), kWave);
+  EXPECT_EQ(client->connections_opened(), static_cast<uint64_t>(kWave));
+}
+
 // Verify a deadline that passes while the server is silent fails with
 // DEADLINE_EXCEEDED close to the deadline.
 TEST_F(CurlMultiClientTest, DeadlinePassesWhileServerIsSilent) {
