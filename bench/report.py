@@ -163,7 +163,8 @@ def _targets(rows, facts):
         add("3 CallInnoPaaS", "≤ 50 µs gateway CPU per call",
             f"{min(cpus):.1f}–{max(cpus):.1f} µs", max(cpus) <= 50)
     if "connections_opened" in facts:
-        add("3 CallInnoPaaS", "upstream connections within the pool (256)",
+        add("3 CallInnoPaaS",
+            "upstream connections reused: at most one per concurrent call (256)",
             f"{facts['connections_opened']:.0f} opened over "
             f"{facts['innopaas_calls_measured']} measured calls",
             facts["connections_opened"] <= facts["connection_pool"])

@@ -492,10 +492,13 @@ def main():
                         help="rewrite the report from the mode's saved results "
                              "(after editing bench/analysis.md)")
     args = parser.parse_args()
-    out_dir = args.out_dir or os.path.join(ROOT, "bench", "results", args.mode)
+    # A partial run (--only) never overwrites the published results.
+    partial = "-only" if args.only else ""
+    out_dir = args.out_dir or os.path.join(ROOT, "bench", "results", args.mode + partial)
     os.makedirs(out_dir, exist_ok=True)
     import report  # bench/report.py
-    report_path = args.report or os.path.join(ROOT, "docs", "benchmarks.md")
+    report_path = args.report or (os.path.join(out_dir, "report.md") if partial else
+                                  os.path.join(ROOT, "docs", "benchmarks.md"))
     if args.report_only:
         rows, facts, plots, elapsed = report.load(out_dir)
         report.write_markdown(report_path, args.mode, rows, facts, plots, out_dir,
