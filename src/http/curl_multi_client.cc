@@ -30,8 +30,8 @@ namespace signet {
 namespace {
 
 constexpr absl::string_view kShuttingDown = "http client shutting down";
-// Send always wakes the loop; the timeout only bounds the delay should a
-// wakeup ever fail.
+// Whatever needs the loop sooner wakes it; the timeout only bounds the delay
+// should a wakeup ever fail.
 constexpr int kPollTimeoutMs = 1000;
 // Events taken from epoll per wait.
 constexpr int kMaxEvents = 256;
@@ -295,10 +295,12 @@ struct CurlMultiClient::Pool {
   }
 };
 
-// Everything curl; after Create only the I/O thread touches it (Send and the
-// destructor only write to the wakeup eventfd). Destroyed in reverse order:
-// transfers, idle handles, the multi handles (whose cleanup still calls the
-// socket callback), the share they all use, then the descriptors.
+// Everything curl; after Create touched only under curl_mu_ (by the loop,
+// and by Send when it starts a transfer itself), except the descriptors:
+// epoll_wait runs unlocked and anyone may write the wakeup eventfd.
+// Destroyed in reverse order: transfers, idle handles, the multi handles
+// (whose cleanup still calls the socket callback), the share they all use,
+// then the descriptors.
 //
 // The loop is event driven (curl_multi_socket_action): epoll reports the
 // sockets that are ready and curl touches only those transfers, so the cost
@@ -312,8 +314,12 @@ struct CurlMultiClient::IoState {
 
   Fd epoll{-1};
   Fd wake{-1};  // eventfd: Send and the destructor write, the loop reads
-  // Sockets curl dropped while the current batch of events is handled.
+  // Sockets curl dropped since the loop's current wait began.
   std::vector<curl_socket_t> removed_in_batch;
+  // When the loop's current wait ends at the latest.
+  std::chrono::steady_clock::time_point wake_at;
+  // A curl failure met in SendInline, for the loop to shut down on.
+  absl::Status failure;
   // Which descriptors are in the epoll set, by number: curl drops a kept
   // connection's socket between transfers, and knowing saves a failing
   // EPOLL_CTL_MOD per reuse.
@@ -325,6 +331,28 @@ struct CurlMultiClient::IoState {
 
   static uint64_t Tag(uint32_t pool, int fd) {
     return (static_cast<uint64_t>(pool) << 32) | static_cast<uint32_t>(fd);
+  }
+
+  // Takes `socket` out of the epoll set if it is there.
+  void Unwatch(curl_socket_t socket) {
+    const size_t slot = static_cast<size_t>(socket);
+    if (slot < watched.size() && watched[slot]) {
+      (void)epoll_ctl(epoll.value, EPOLL_CTL_DEL, socket, nullptr);
+      watched[slot] = false;
+    }
+    // Its number may be reused at once; events already taken for it in
+    // this batch belong to the old socket.
+    removed_in_batch.push_back(socket);
+  }
+
+  // CURLOPT_CLOSESOCKETFUNCTION. curl 7.88 sometimes closes a socket first
+  // and reports it removed after (curl_multi_remove_handle), when its number
+  // may already name another thread's new descriptor (TSan caught an
+  // in-process server's accept): so the socket leaves the set here, before
+  // the close, and the late report finds it gone.
+  static int OnCloseSocket(void* userp, curl_socket_t socket) {
+    static_cast<IoState*>(userp)->Unwatch(socket);
+    return close(socket);
   }
 
   // Wakes the loop; safe from any thread.
@@ -342,11 +370,7 @@ int CurlMultiClient::Pool::OnSocket(CURL* /*easy*/, curl_socket_t socket,
   const size_t slot = static_cast<size_t>(socket);
   if (slot >= io->watched.size()) io->watched.resize(slot + 1, false);
   if (what == CURL_POLL_REMOVE) {
-    (void)epoll_ctl(io->epoll.value, EPOLL_CTL_DEL, socket, nullptr);
-    io->watched[slot] = false;
-    // Its number may be reused at once; events already taken for it in
-    // this batch belong to the old socket.
-    io->removed_in_batch.push_back(socket);
+    io->Unwatch(socket);
     return 0;
   }
   epoll_event event{};
@@ -501,13 +525,21 @@ void CurlMultiClient::Send(HttpRequest request, HttpCallback on_done) {
   }
   auto transfer =
       std::make_unique<Transfer>(std::move(request), std::move(on_done));
+  // When the I/O thread is not busy with curl, start the transfer here: the
+  // request goes out now, without waking the I/O thread for it (a thread
+  // handoff costs more than the send on this path). A busy loop takes it
+  // from the queue after its current batch instead.
+  if (curl_mu_.TryLock()) {
+    SendInline(std::move(transfer));
+    return;
+  }
   {
     absl::MutexLock lock(&mu_);
     if (!shutting_down_) {
       in_flight_.fetch_add(1);
       queue_.push_back(std::move(transfer));
       // One wakeup per batch: the loop drains the whole queue after each
-      // poll. Under the lock so the multi handle cannot be gone yet; a
+      // batch. Under the lock so the multi handle cannot be gone yet; a
       // failed wakeup only delays the request until the poll timeout.
       if (queue_.size() == 1) io_->Wake();
       return;
@@ -516,26 +548,79 @@ void CurlMultiClient::Send(HttpRequest request, HttpCallback on_done) {
   std::move(transfer->on_done)(absl::UnavailableError(kShuttingDown));
 }
 
+void CurlMultiClient::SendInline(std::unique_ptr<Transfer> transfer) {
+  std::vector<Completion> done;
+  bool accepted = false;
+  bool wake = false;
+  {
+    absl::MutexLock lock(&mu_);
+    accepted = !shutting_down_;
+    if (accepted) in_flight_.fetch_add(1);
+  }
+  if (accepted) {
+    Start(std::move(transfer), &done);
+    absl::Status performed = FireDueTimers();
+    if (performed.ok()) {
+      CollectFinished(&done);
+    } else if (io_->failure.ok()) {
+      io_->failure = performed;  // the loop shuts the client down
+    }
+    // The loop may be waiting for longer than curl now wants.
+    wake = !performed.ok() || NextTimer() < io_->wake_at;
+  }
+  curl_mu_.Unlock();
+  if (!accepted) {
+    std::move(transfer->on_done)(absl::UnavailableError(kShuttingDown));
+    return;
+  }
+  Complete(&done);
+  if (wake) io_->Wake();
+}
+
+std::chrono::steady_clock::time_point CurlMultiClient::NextTimer() const {
+  auto next = std::chrono::steady_clock::time_point::max();
+  for (const std::unique_ptr<Pool>& pool : io_->pools) {
+    if (pool->timer.has_value()) next = std::min(next, *pool->timer);
+  }
+  return next;
+}
+
+absl::Status CurlMultiClient::FireDueTimers() {
+  const auto now = std::chrono::steady_clock::now();
+  int running = 0;
+  for (const std::unique_ptr<Pool>& pool : io_->pools) {
+    if (!pool->timer.has_value() || *pool->timer > now) continue;
+    pool->timer.reset();
+    SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
+        curl_multi_socket_action(pool->multi.get(), CURL_SOCKET_TIMEOUT, 0,
+                                 &running),
+        "curl_multi_socket_action"));
+  }
+  return absl::OkStatus();
+}
+
 void CurlMultiClient::Run() {
   std::vector<Completion> done;
   epoll_event events[kMaxEvents];
   while (true) {
     int wait_ms = kPollTimeoutMs;
-    const auto now = std::chrono::steady_clock::now();
-    for (const std::unique_ptr<Pool>& pool : io_->pools) {
-      if (!pool->timer.has_value()) continue;
-      const auto left =
-          std::chrono::ceil<std::chrono::milliseconds>(*pool->timer - now);
-      wait_ms = std::min(wait_ms, static_cast<int>(std::clamp<int64_t>(
-                                      left.count(), 0, kPollTimeoutMs)));
+    {
+      absl::MutexLock lock(&curl_mu_);
+      const auto now = std::chrono::steady_clock::now();
+      const auto next = NextTimer();
+      if (next != std::chrono::steady_clock::time_point::max()) {
+        const auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(next - now);
+        wait_ms = static_cast<int>(
+            std::clamp<int64_t>(left.count(), 0, kPollTimeoutMs));
+      }
+      io_->wake_at = now + std::chrono::milliseconds(wait_ms);
+      // From here on: an event this wait reports for a socket curl drops
+      // meanwhile (here or in SendInline) belongs to the old socket.
+      io_->removed_in_batch.clear();
     }
     const int ready = epoll_wait(io_->epoll.value, events, kMaxEvents, wait_ms);
-    if (ready < 0 && errno != EINTR) {
-      Shutdown(absl::UnavailableError(absl::StrCat(
-                   "http client I/O loop failed: epoll_wait errno ", errno)),
-               {});
-      return;
-    }
+    const int wait_errno = errno;
     // Drain the wakeup before taking the queue: a Send between the two
     // then leaves a fresh wakeup for the next wait instead of being lost
     // (which stalled it until kPollTimeoutMs).
@@ -545,60 +630,72 @@ void CurlMultiClient::Run() {
         (void)!read(io_->wake.value, &count, sizeof(count));
       }
     }
-    std::vector<std::unique_ptr<Transfer>> incoming;
-    bool stop = false;
+    bool exit = false;
     {
-      absl::MutexLock lock(&mu_);
-      incoming.swap(queue_);
-      stop = shutting_down_;
-    }
-    if (stop) {
-      Shutdown(absl::UnavailableError(kShuttingDown), std::move(incoming));
-      return;
-    }
-    absl::Status performed = absl::OkStatus();
-    int running = 0;
-    io_->removed_in_batch.clear();
-    for (int i = 0; i < ready && performed.ok(); ++i) {
-      const uint32_t pool_index = events[i].data.u64 >> 32;
-      const int fd = static_cast<int>(events[i].data.u64 & UINT32_MAX);
-      if (pool_index == IoState::kWakeTag) continue;  // drained above
-      if (std::find(io_->removed_in_batch.begin(), io_->removed_in_batch.end(),
-                    fd) != io_->removed_in_batch.end()) {
-        continue;  // closed (and maybe reused) earlier in this batch
+      absl::MutexLock lock(&curl_mu_);
+      std::vector<std::unique_ptr<Transfer>> incoming;
+      bool stop = false;
+      {
+        absl::MutexLock queue_lock(&mu_);
+        incoming.swap(queue_);
+        stop = shutting_down_;
       }
-      int flags = 0;
-      if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
-      if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
-      if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
-      performed = CurlMultiCodeToStatus(
-          curl_multi_socket_action(io_->pools[pool_index]->multi.get(), fd,
-                                   flags, &running),
-          "curl_multi_socket_action");
+      if (ready < 0 && wait_errno != EINTR) {
+        Abort(absl::UnavailableError(absl::StrCat(
+                  "http client I/O loop failed: epoll_wait errno ",
+                  wait_errno)),
+              std::move(incoming), &done);
+        exit = true;
+      } else if (stop) {
+        Abort(absl::UnavailableError(kShuttingDown), std::move(incoming),
+              &done);
+        exit = true;
+      } else {
+        absl::Status performed = Perform(events, ready, std::move(incoming),
+                                         &done);
+        if (!performed.ok()) {
+          Abort(absl::UnavailableError(absl::StrCat(
+                    "http client I/O loop failed: ", performed.message())),
+                {}, &done);
+          exit = true;
+        }
+      }
     }
-    for (std::unique_ptr<Transfer>& transfer : incoming) {
-      Start(std::move(transfer), &done);
-    }
-    // New transfers set a timer of 0; due timers fire here too.
-    const auto fire_until = std::chrono::steady_clock::now();
-    for (const std::unique_ptr<Pool>& pool : io_->pools) {
-      if (!performed.ok()) break;
-      if (!pool->timer.has_value() || *pool->timer > fire_until) continue;
-      pool->timer.reset();
-      performed = CurlMultiCodeToStatus(
-          curl_multi_socket_action(pool->multi.get(), CURL_SOCKET_TIMEOUT, 0,
-                                   &running),
-          "curl_multi_socket_action");
-    }
-    if (performed.ok()) CollectFinished(&done);
     Complete(&done);
-    if (!performed.ok()) {
-      Shutdown(absl::UnavailableError(absl::StrCat(
-                   "http client I/O loop failed: ", performed.message())),
-               {});
-      return;
-    }
+    if (exit) return;
   }
+}
+
+absl::Status CurlMultiClient::Perform(
+    const epoll_event* events, int ready,
+    std::vector<std::unique_ptr<Transfer>> incoming,
+    std::vector<Completion>* done) {
+  SIGNET_RETURN_IF_ERROR(io_->failure);
+  int running = 0;
+  for (int i = 0; i < ready; ++i) {
+    const uint32_t pool_index = events[i].data.u64 >> 32;
+    const int fd = static_cast<int>(events[i].data.u64 & UINT32_MAX);
+    if (pool_index == IoState::kWakeTag) continue;  // drained
+    if (std::find(io_->removed_in_batch.begin(), io_->removed_in_batch.end(),
+                  fd) != io_->removed_in_batch.end()) {
+      continue;  // closed (and maybe reused) since the wait began
+    }
+    int flags = 0;
+    if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
+    if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+    if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+    SIGNET_RETURN_IF_ERROR(CurlMultiCodeToStatus(
+        curl_multi_socket_action(io_->pools[pool_index]->multi.get(), fd,
+                                 flags, &running),
+        "curl_multi_socket_action"));
+  }
+  for (std::unique_ptr<Transfer>& transfer : incoming) {
+    Start(std::move(transfer), done);
+  }
+  // New transfers set a timer of 0; due timers fire here too.
+  SIGNET_RETURN_IF_ERROR(FireDueTimers());
+  CollectFinished(done);
+  return absl::OkStatus();
 }
 
 void CurlMultiClient::Start(std::unique_ptr<Transfer> transfer,
@@ -653,6 +750,9 @@ absl::Status CurlMultiClient::Configure(Transfer& transfer) {
   SIGNET_RETURN_IF_ERROR(
       SetOption(easy, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBufferBytes));
 
+  curl_closesocket_callback on_close = &IoState::OnCloseSocket;
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_CLOSESOCKETFUNCTION, on_close));
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_CLOSESOCKETDATA, io_.get()));
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_ERRORBUFFER, transfer.error));
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_URL, request.url.c_str()));
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
@@ -808,8 +908,9 @@ void CurlMultiClient::Recycle(std::unique_ptr<Transfer> transfer) {
   io_->idle.push_back(std::move(transfer->easy));
 }
 
-void CurlMultiClient::Shutdown(
-    const absl::Status& why, std::vector<std::unique_ptr<Transfer>> unstarted) {
+void CurlMultiClient::Abort(const absl::Status& why,
+                            std::vector<std::unique_ptr<Transfer>> unstarted,
+                            std::vector<Completion>* done) {
   {
     absl::MutexLock lock(&mu_);
     shutting_down_ = true;
@@ -818,17 +919,15 @@ void CurlMultiClient::Shutdown(
     }
     queue_.clear();
   }
-  std::vector<Completion> done;
   for (std::unique_ptr<Transfer>& transfer : unstarted) {
-    done.push_back(Completion{std::move(transfer->on_done), why});
+    done->push_back(Completion{std::move(transfer->on_done), why});
   }
   for (auto& [easy, transfer] : io_->active) {
     // The handle is cleaned up below, which detaches it in any case.
     (void)curl_multi_remove_handle(transfer->pool->multi.get(), easy);
-    done.push_back(Completion{std::move(transfer->on_done), why});
+    done->push_back(Completion{std::move(transfer->on_done), why});
   }
   io_->active.clear();
-  Complete(&done);
 }
 
 void CurlMultiClient::Complete(std::vector<Completion>* done) {

@@ -2,6 +2,7 @@
 #define SIGNET_HTTP_CURL_MULTI_CLIENT_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,14 +17,17 @@
 #include "common/clock.h"
 #include "http/http_client.h"
 
+struct epoll_event;  // <sys/epoll.h>
+
 namespace signet {
 
-// The HttpClient on libcurl's multi interface. One dedicated I/O thread owns
-// the multi handle and drives every transfer, so no thread ever blocks on the
-// network for a single call, and all transfers share one keep-alive
-// connection pool and (through a share handle) one TLS session and DNS cache:
+// The HttpClient on libcurl's multi interface. One dedicated I/O thread
+// waits for the network and drives every transfer, so no thread ever blocks
+// on the network for a single call, and all transfers share keep-alive
+// connections and (through a share handle) one TLS session and DNS cache:
 // a signed call to a known upstream usually costs no TCP or TLS handshake.
-// Send only queues the request and wakes the I/O thread.
+// Send starts the transfer on the calling thread when the I/O thread is not
+// busy with curl (sparing a thread handoff), else queues it for the loop.
 //
 // Requests go out as given: no redirects followed, no Accept, Expect or
 // Content-Type added by curl, bytes of the response passed through without
@@ -31,7 +35,8 @@ namespace signet {
 // Transfer-Encoding or Expect, or a Content-Length other than the body's
 // size, is refused with INVALID_ARGUMENT.
 //
-// Callbacks run on the I/O thread and must not block; they may call Send.
+// Callbacks run on the I/O thread, or inside Send on the calling thread
+// (an upstream that fails at once); they must not block and may call Send.
 // The destructor completes every pending request with UNAVAILABLE and must
 // not run on the I/O thread (that is, not from a callback).
 //
@@ -89,26 +94,52 @@ class CurlMultiClient final : public HttpClient {
   CurlMultiClient(Options options, const Clock* clock,
                   std::unique_ptr<IoState> io);
 
-  // The I/O thread and its helpers; only that thread touches `io_` after
-  // construction.
   static absl::Status ConfigurePool(Pool& pool, const Options& options,
                                     long max_connections);  // NOLINT
-  void Run() ABSL_LOCKS_EXCLUDED(mu_);
-  void Start(std::unique_ptr<Transfer> transfer, std::vector<Completion>* done);
-  absl::Status Configure(Transfer& transfer);
-  void CollectFinished(std::vector<Completion>* done);
-  void CollectFinished(Pool& pool, std::vector<Completion>* done);
-  absl::StatusOr<HttpResponse> Finish(Transfer& transfer);
-  void Recycle(std::unique_ptr<Transfer> transfer);
-  void Shutdown(const absl::Status& why,
-                std::vector<std::unique_ptr<Transfer>> unstarted)
-      ABSL_LOCKS_EXCLUDED(mu_);
-  void Complete(std::vector<Completion>* done);
+
+  // Everything below touches curl and runs under curl_mu_ (taken by the
+  // loop around each batch, and by Send when it is free); callbacks are
+  // collected into `done` and run by Complete after it is released.
+  void SendInline(std::unique_ptr<Transfer> transfer)
+      ABSL_UNLOCK_FUNCTION(curl_mu_) ABSL_LOCKS_EXCLUDED(mu_);
+  void Run() ABSL_LOCKS_EXCLUDED(mu_, curl_mu_);
+  absl::Status Perform(const ::epoll_event* events, int ready,
+                       std::vector<std::unique_ptr<Transfer>> incoming,
+                       std::vector<Completion>* done)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
+  std::chrono::steady_clock::time_point NextTimer() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
+  absl::Status FireDueTimers() ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
+  void Start(std::unique_ptr<Transfer> transfer, std::vector<Completion>* done)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
+  absl::Status Configure(Transfer& transfer)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
+  void CollectFinished(std::vector<Completion>* done)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
+  void CollectFinished(Pool& pool, std::vector<Completion>* done)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
+  absl::StatusOr<HttpResponse> Finish(Transfer& transfer)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
+  void Recycle(std::unique_ptr<Transfer> transfer)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
+  // Fails `unstarted`, the queue and every active transfer with `why` and
+  // refuses later Sends.
+  void Abort(const absl::Status& why,
+             std::vector<std::unique_ptr<Transfer>> unstarted,
+             std::vector<Completion>* done)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_) ABSL_LOCKS_EXCLUDED(mu_);
+  // Runs the callbacks; no lock held.
+  void Complete(std::vector<Completion>* done)
+      ABSL_LOCKS_EXCLUDED(mu_, curl_mu_);
 
   const Options options_;
   const Clock* const clock_;
+  // The curl state; besides under curl_mu_, only its descriptors are used
+  // (epoll_wait, and the wakeup eventfd from any thread).
   const std::unique_ptr<IoState> io_;
 
+  // Ordered before mu_ where both are held.
+  absl::Mutex curl_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Transfer>> queue_ ABSL_GUARDED_BY(mu_);
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
