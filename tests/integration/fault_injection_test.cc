@@ -235,6 +235,17 @@ class FaultInjectionTest : public ::testing::Test {
                      " ", call.status.error_message()));
   }
 
+  // The gateway itself finished the one `method` call with
+  // DEADLINE_EXCEEDED and freed its in-flight slot, within a second of the
+  // caller seeing the deadline pass (not when the upstream gives up).
+  void ExpectGatewayEndedItAtTheDeadline(absl::string_view method) {
+    EXPECT_THAT(WaitForMetric(signet_, RpcCount(method, "DEADLINE_EXCEEDED"),
+                              1, absl::Seconds(1)),
+                IsOk());
+    EXPECT_THAT(WaitForMetric(signet_, kInFlight, 0, absl::Seconds(1)),
+                IsOk());
+  }
+
   // The readiness health service answers SERVING, and no gateway call is
   // left in flight (a timed-out call was finished, not abandoned).
   void ExpectHealthy() {
@@ -308,11 +319,7 @@ TEST_F(FaultInjectionTest, SlowUpstreamBeyondTheDeadlineIsDeadlineExceeded) {
   EXPECT_GE(call.elapsed, kDeadline - absl::Milliseconds(100));
   // The gateway itself gave up at the deadline, long before the upstream's
   // answer (kSlowBeyondMs) would have come.
-  EXPECT_THAT(
-      WaitForMetric(signet_, RpcCount("CallInnoPaaS", "DEADLINE_EXCEEDED"), 1,
-                    absl::Seconds(1)),
-      IsOk());
-  EXPECT_THAT(WaitForMetric(signet_, kInFlight, 0, absl::Seconds(1)), IsOk());
+  ExpectGatewayEndedItAtTheDeadline("CallInnoPaaS");
 
   ClearFaults();
   ExpectHealthy();
@@ -327,11 +334,7 @@ TEST_F(FaultInjectionTest, HangingUpstreamIsDeadlineExceeded) {
   ExpectAnswer("hang_innopaas", call, grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_GE(call.elapsed, kDeadline - absl::Milliseconds(100));
   // Still hung upstream, yet the gateway has finished the call.
-  EXPECT_THAT(
-      WaitForMetric(signet_, RpcCount("CallInnoPaaS", "DEADLINE_EXCEEDED"), 1,
-                    absl::Seconds(1)),
-      IsOk());
-  EXPECT_THAT(WaitForMetric(signet_, kInFlight, 0, absl::Seconds(1)), IsOk());
+  ExpectGatewayEndedItAtTheDeadline("CallInnoPaaS");
 
   // A cold GetToken behind a hanging token endpoint: the caller's deadline
   // bounds what it waits.
@@ -341,11 +344,7 @@ TEST_F(FaultInjectionTest, HangingUpstreamIsDeadlineExceeded) {
   ExpectAnswer("hang_token", cold, grpc::StatusCode::DEADLINE_EXCEEDED);
   // The gateway ends the waiting call at its deadline too, not at the
   // fetch's token_timeout, so the caller's slot is freed.
-  EXPECT_THAT(
-      WaitForMetric(signet_, RpcCount("GetToken", "DEADLINE_EXCEEDED"), 1,
-                    absl::Seconds(1)),
-      IsOk());
-  EXPECT_THAT(WaitForMetric(signet_, kInFlight, 0, absl::Seconds(1)), IsOk());
+  ExpectGatewayEndedItAtTheDeadline("GetToken");
 
   // Clearing the fault releases the hung requests.
   ClearFaults();

@@ -43,13 +43,7 @@ void ExpectNoSecretsIn(const SignetProcess& signet) {
 // Under scripts/sanitize.sh signet is sanitized too; its reports (and the
 // leaks LeakSanitizer finds when it exits) land in its log only.
 void ExpectNoSanitizerReportIn(const SignetProcess& signet) {
-  if (signet.process == nullptr) return;
-  if (absl::optional<std::string> report =
-          FindSanitizerReport(signet.process->Output())) {
-    ADD_FAILURE() << "signet (pid " << signet.process->pid()
-                  << ") wrote a sanitizer report:\n"
-                  << *report;
-  }
+  ExpectNoSanitizerReport(signet.process.get(), "signet");
 }
 
 bool IsSecretVariable(absl::string_view name) {

@@ -30,13 +30,7 @@ httplib::Client ControlClient(int port) {
 }
 
 void ExpectNoSanitizerReportIn(const EmulatorProcess& emulator) {
-  if (emulator.process == nullptr) return;
-  if (absl::optional<std::string> report =
-          FindSanitizerReport(emulator.process->Output())) {
-    ADD_FAILURE() << "signet-emulator (pid " << emulator.process->pid()
-                  << ") wrote a sanitizer report:\n"
-                  << *report;
-  }
+  ExpectNoSanitizerReport(emulator.process.get(), "signet-emulator");
 }
 
 std::string Describe(const httplib::Result& result) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "gtest/gtest.h"
+
 namespace signet::testing {
 namespace {
 
@@ -28,6 +30,17 @@ absl::optional<std::string> FindSanitizerReport(absl::string_view output) {
   const size_t line_start = output.rfind('\n', first);
   const size_t start = line_start == absl::string_view::npos ? 0 : line_start + 1;
   return std::string(output.substr(start, kQuotedReportBytes));
+}
+
+void ExpectNoSanitizerReport(const ChildProcess* process,
+                             absl::string_view program) {
+  if (process == nullptr) return;
+  if (absl::optional<std::string> report =
+          FindSanitizerReport(process->Output())) {
+    ADD_FAILURE() << program << " (pid " << process->pid()
+                  << ") wrote a sanitizer report:\n"
+                  << *report;
+  }
 }
 
 }  // namespace signet::testing

@@ -5,6 +5,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
+#include "testing/child_process.h"
 
 namespace signet::testing {
 
@@ -19,6 +20,11 @@ namespace signet::testing {
 // EmulatorProcess) check the output with this and fail the test. In other
 // builds the output never holds a report.
 absl::optional<std::string> FindSanitizerReport(absl::string_view output);
+
+// Fails the current test if `process` (the child running `program`; null
+// when it never started) wrote a sanitizer report.
+void ExpectNoSanitizerReport(const ChildProcess* process,
+                             absl::string_view program);
 
 }  // namespace signet::testing
 
