@@ -7,12 +7,25 @@
 #include "absl/strings/str_cat.h"
 
 namespace signet {
+namespace {
+
+// absl::ParseTime, refusing the words "infinite-past" and "infinite-future"
+// that it accepts whatever the format: no upstream date means either (as a
+// Date, -inf would make every token live max_ttl).
+bool ParseFiniteTime(const char* format, const std::string& text,
+                     const absl::TimeZone& zone, absl::Time* time) {
+  std::string error;
+  return absl::ParseTime(format, text, zone, time, &error) &&
+         *time != absl::InfinitePast() && *time != absl::InfiniteFuture();
+}
+
+}  // namespace
 
 absl::StatusOr<absl::Time> ParseExpireTime(absl::string_view text,
                                            const absl::TimeZone& zone) {
   std::string normalized(absl::StripAsciiWhitespace(text));
-  // absl::ParseTime also accepts the words "infinite-future" and
-  // "infinite-past"; an upstream date always starts with its year.
+  // An upstream date always starts with its year (%Y would also take a
+  // sign).
   if (normalized.empty() || !absl::ascii_isdigit(normalized[0])) {
     return absl::InvalidArgumentError(
         absl::StrCat("expire_time \"", text.substr(0, 64),
@@ -21,15 +34,12 @@ absl::StatusOr<absl::Time> ParseExpireTime(absl::string_view text,
   // "2023-11-10 18:43:23" is as common as the 'T' form in the wild.
   if (normalized.size() > 10 && normalized[10] == ' ') normalized[10] = 'T';
   absl::Time time;
-  std::string error;
   // %E*S takes seconds with any number of fraction digits, or none. The
   // zoned forms come first so that an explicit zone is never ignored.
-  if (absl::ParseTime("%Y-%m-%dT%H:%M:%E*S%Ez", normalized, zone, &time,
-                      &error) ||
-      absl::ParseTime("%Y-%m-%dT%H:%M:%E*SZ", normalized, absl::UTCTimeZone(),
-                      &time, &error) ||
-      absl::ParseTime("%Y-%m-%dT%H:%M:%E*S", normalized, zone, &time,
-                      &error)) {
+  if (ParseFiniteTime("%Y-%m-%dT%H:%M:%E*S%Ez", normalized, zone, &time) ||
+      ParseFiniteTime("%Y-%m-%dT%H:%M:%E*SZ", normalized, absl::UTCTimeZone(),
+                      &time) ||
+      ParseFiniteTime("%Y-%m-%dT%H:%M:%E*S", normalized, zone, &time)) {
     return time;
   }
   return absl::InvalidArgumentError(
@@ -39,13 +49,9 @@ absl::StatusOr<absl::Time> ParseExpireTime(absl::string_view text,
 
 std::optional<absl::Time> ParseHttpDate(absl::string_view text) {
   absl::Time time;
-  std::string error;
-  // absl::ParseTime also accepts "infinite-past" and "infinite-future",
-  // whatever the format; as a Date, -inf would make every token live max_ttl.
-  if (absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT",
+  if (ParseFiniteTime("%a, %d %b %Y %H:%M:%S GMT",
                       std::string(absl::StripAsciiWhitespace(text)),
-                      absl::UTCTimeZone(), &time, &error) &&
-      time != absl::InfinitePast() && time != absl::InfiniteFuture()) {
+                      absl::UTCTimeZone(), &time)) {
     return time;
   }
   return std::nullopt;
