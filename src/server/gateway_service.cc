@@ -47,10 +47,10 @@ bool IsTokenRejection(const HttpResponse& answer,
                    code->get<int64_t>()) != token_invalid_codes.end();
 }
 
-grpc::ServerUnaryReactor* FinishNow(ObservedCall* call,
+grpc::ServerUnaryReactor* FinishNow(const CallPtr& call,
                                     const absl::Status& status) {
-  call->Complete(status);
-  return call;
+  call->CompleteIfFirst(status);
+  return call.get();
 }
 
 // Adds X-Request-Id unless the request already carries one (the caller's
@@ -81,32 +81,32 @@ bool TokenMayWait(const TokenCache& cache, absl::Time now) {
 
 }  // namespace
 
-ObservedCall* GatewayService::StartCall(
-    const grpc::CallbackServerContext& context, absl::string_view method) {
-  return new ObservedCall(context, method, observer_, &clock_);
+CallPtr GatewayService::StartCall(const grpc::CallbackServerContext& context,
+                                  absl::string_view method) {
+  return ObservedCall::Start(context, method, observer_, &clock_);
 }
 
 GatewayRuntime* GatewayService::Admit(
-    ObservedCall* call, const grpc::CallbackServerContext& context,
+    ObservedCall& call, const grpc::CallbackServerContext& context,
     absl::string_view profile) {
   std::shared_ptr<GatewayRuntime> runtime = runtime_.Get();
   GatewayRuntime* pinned = runtime.get();
   const size_t limit = pinned->profiles.settings().max_in_flight;
-  call->Hold(std::move(runtime));
-  if (!call->Admit(&in_flight_, limit)) {
-    call->Complete(absl::ResourceExhaustedError(absl::StrCat(
+  call.Hold(std::move(runtime));
+  if (!call.Admit(&in_flight_, limit)) {
+    call.CompleteIfFirst(absl::ResourceExhaustedError(absl::StrCat(
         "too many calls in flight (max_in_flight ", limit,
         "); retry with backoff")));
     return nullptr;
   }
   if (pinned->callers.enabled()) {
     absl::StatusOr<std::string> caller = pinned->callers.Authorize(
-        AuthorizationMetadata(context), call->method(), profile);
+        AuthorizationMetadata(context), call.method(), profile);
     if (!caller.ok()) {
-      call->Complete(caller.status());
+      call.CompleteIfFirst(caller.status());
       return nullptr;
     }
-    call->set_caller(*std::move(caller));
+    call.set_caller(*std::move(caller));
   }
   return pinned;
 }
@@ -123,21 +123,24 @@ absl::Time GatewayService::CallDeadline(
   return std::min(absl::FromChrono(deadline), fallback);
 }
 
+// Callbacks below capture the call (a CallPtr): it holds the runtime, so
+// the profile, its settings and its cache they refer to live as long as
+// the callback. They claim the call before touching it or the response.
+
 grpc::ServerUnaryReactor* GatewayService::GetToken(
     grpc::CallbackServerContext* context, const v1::GetTokenRequest* request,
     v1::GetTokenResponse* response) {
-  ObservedCall* call = StartCall(*context, "GetToken");
-  GatewayRuntime* runtime = Admit(call, *context, request->profile());
-  if (runtime == nullptr) return call;  // refused, and completed
+  CallPtr call = StartCall(*context, "GetToken");
+  GatewayRuntime* runtime = Admit(*call, *context, request->profile());
+  if (runtime == nullptr) return call.get();  // refused, and completed
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
   call->set_profile((*profile)->settings.name);
   const std::string& app_id = (*profile)->settings.app_id;
-  auto claim = std::make_shared<std::atomic<bool>>(false);
-  auto on_token = [call, response, &app_id, claim](
-                      absl::StatusOr<TokenCache::Result> result) {
-    if (!Take(claim)) return;  // the deadline finished the call
+  auto on_token = [call, response,
+                   &app_id](absl::StatusOr<TokenCache::Result> result) {
+    if (!call->Claim()) return;  // the deadline finished the call
     if (!result.ok()) {
       call->Complete(result.status());
       return;
@@ -153,70 +156,68 @@ grpc::ServerUnaryReactor* GatewayService::GetToken(
   } else {
     (*profile)->cache->Get(std::move(on_token));
   }
-  BoundByDeadline(claim, call,
-                  CallDeadline(*context, runtime->profiles.settings()));
-  return call;
+  BoundByDeadline(call, CallDeadline(*context, runtime->profiles.settings()));
+  return call.get();
 }
 
 grpc::ServerUnaryReactor* GatewayService::Verify(
     grpc::CallbackServerContext* context, const v1::VerifyRequest* request,
     v1::VerifyResponse* response) {
-  ObservedCall* call = StartCall(*context, "Verify");
-  GatewayRuntime* runtime = Admit(call, *context, request->profile());
-  if (runtime == nullptr) return call;  // refused, and completed
+  CallPtr call = StartCall(*context, "Verify");
+  GatewayRuntime* runtime = Admit(*call, *context, request->profile());
+  if (runtime == nullptr) return call.get();  // refused, and completed
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
   call->set_profile((*profile)->settings.name);
   const absl::Time deadline =
       CallDeadline(*context, runtime->profiles.settings());
-  OpenApiProfileRuntime& openapi = **profile;
+  const OpenApiProfileRuntime& openapi = **profile;
   if (!request->token().empty()) {
-    VerifyToken(openapi, request->token(), deadline, response, call,
-                /*claim=*/nullptr);
-    return call;
+    VerifyToken(openapi, request->token(), deadline, response, call);
+    return call.get();
   }
-  // An empty token means "the profile's current token".
-  // Only a call that will wait for a token fetch needs the deadline timer;
-  // with a cached token the verify request's own deadline bounds it.
-  Claim claim = TokenMayWait(*openapi.cache, clock_.Now())
-                    ? std::make_shared<std::atomic<bool>>(false)
-                    : nullptr;
-  openapi.cache->Get([&openapi, deadline, response, call, claim](
-                         absl::StatusOr<TokenCache::Result> result) {
+  // An empty token means "the profile's current token". Only a call that
+  // will wait for a token fetch needs the deadline timer; with a cached
+  // token the verify request's own deadline bounds it.
+  const bool may_wait = TokenMayWait(*openapi.cache, clock_.Now());
+  openapi.cache->Get([&openapi, deadline, response,
+                      call](absl::StatusOr<TokenCache::Result> result) {
     if (!result.ok()) {
-      if (Take(claim)) call->Complete(result.status());
+      call->CompleteIfFirst(result.status());
       return;
     }
     VerifyToken(openapi, std::string(result->token.value.Reveal()), deadline,
-                response, call, claim);
+                response, call);
   });
-  if (claim != nullptr) BoundByDeadline(claim, call, deadline);
-  return call;
+  if (may_wait) BoundByDeadline(call, deadline);
+  return call.get();
 }
 
-void GatewayService::BoundByDeadline(const Claim& claim, ObservedCall* call,
+void GatewayService::BoundByDeadline(const CallPtr& call,
                                      absl::Time deadline) {
-  if (claim->load()) return;  // finished already (a cache hit)
-  scheduler_.RunAfter(deadline - clock_.Now(), [claim, call] {
-    if (!Take(claim)) return;
-    call->Complete(absl::DeadlineExceededError(
-        "deadline passed while waiting for the upstream token"));
-  });
+  if (call->claimed()) return;  // finished already (a cache hit)
+  scheduler_.RunAfter(deadline - clock_.Now(),
+                      [weak = std::weak_ptr<ObservedCall>(call)] {
+                        const CallPtr call = weak.lock();
+                        if (call == nullptr) return;  // finished and gone
+                        call->CompleteIfFirst(absl::DeadlineExceededError(
+                            "deadline passed while waiting for the "
+                            "upstream token"));
+                      });
 }
 
 void GatewayService::VerifyToken(const OpenApiProfileRuntime& profile,
                                  std::string token, absl::Time deadline,
-                                 v1::VerifyResponse* response,
-                                 ObservedCall* call, Claim claim) {
+                                 v1::VerifyResponse* response, CallPtr call) {
   const OpenApiSettings& settings = profile.settings;
   HttpRequest request = BuildVerifyRequest(settings, token, deadline);
   OPENSSL_cleanse(token.data(), token.size());
   AddRequestId(call->request_id(), &request);
-  profile.http->Send(std::move(request), [&settings, response, call,
-                                          claim = std::move(claim)](
+  profile.http->Send(std::move(request), [&settings, response,
+                                          call = std::move(call)](
                                              absl::StatusOr<HttpResponse> answer) {
-    if (!Take(claim)) return;  // the deadline finished the call
+    if (!call->Claim()) return;  // the deadline finished the call
     if (!answer.ok()) {
       call->Complete(absl::Status(
           answer.status().code(),
@@ -244,10 +245,11 @@ void GatewayService::VerifyToken(const OpenApiProfileRuntime& profile,
 
 template <typename Request>
 grpc::ServerUnaryReactor* GatewayService::Forward(
-    grpc::CallbackServerContext* context, ObservedCall* call,
+    grpc::CallbackServerContext* context, CallPtr call,
     const GatewaySettings& settings, const Request& request,
     const BaseUrl& base, Signer& signer, HttpClient& http,
-    RejectionTest is_rejection, v1::HttpResponse* response, Claim claim) {
+    RejectionTest is_rejection, v1::HttpResponse* response,
+    bool may_wait_for_token) {
   ForwardInput input;
   input.method = request.method();
   input.path = request.path();
@@ -261,16 +263,13 @@ grpc::ServerUnaryReactor* GatewayService::Forward(
       base, std::move(input), signer.ReservedHeaders(),
       settings.max_body_bytes, CallDeadline(*context, settings),
       HeaderLimits{settings.max_headers, settings.max_header_bytes});
-  if (!outbound.ok()) {
-    if (Take(claim)) call->Complete(outbound.status());
-    return call;
-  }
+  if (!outbound.ok()) return FinishNow(call, outbound.status());
   AddRequestId(call->request_id(), &*outbound);
   const absl::Time deadline = outbound->deadline;
 
   SendSigned(&signer, &http, *std::move(outbound), std::move(is_rejection),
-             [response, call, claim](absl::StatusOr<HttpResponse> answer) {
-               if (!Take(claim)) return;  // the deadline finished the call
+             [response, call](absl::StatusOr<HttpResponse> answer) {
+               if (!call->Claim()) return;  // the deadline finished the call
                if (!answer.ok()) {
                  call->Complete(answer.status());
                  return;
@@ -285,57 +284,55 @@ grpc::ServerUnaryReactor* GatewayService::Forward(
                response->set_body(std::move(answer->body));
                call->Complete(absl::OkStatus());
              });
-  if (claim != nullptr) BoundByDeadline(claim, call, deadline);
-  return call;
+  if (may_wait_for_token) BoundByDeadline(call, deadline);
+  return call.get();
 }
 
 grpc::ServerUnaryReactor* GatewayService::CallInnoPaaS(
     grpc::CallbackServerContext* context,
     const v1::CallInnoPaaSRequest* request, v1::HttpResponse* response) {
-  ObservedCall* call = StartCall(*context, "CallInnoPaaS");
-  GatewayRuntime* runtime = Admit(call, *context, request->profile());
-  if (runtime == nullptr) return call;  // refused, and completed
+  CallPtr call = StartCall(*context, "CallInnoPaaS");
+  GatewayRuntime* runtime = Admit(*call, *context, request->profile());
+  if (runtime == nullptr) return call.get();  // refused, and completed
   absl::StatusOr<InnoPaasProfileRuntime*> profile =
       runtime->profiles.FindInnoPaas(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
   call->set_profile((*profile)->settings.name);
-  return Forward(context, call, runtime->profiles.settings(), *request,
-                 (*profile)->settings.base_url,
-                 *(*profile)->signer, *(*profile)->http,
+  return Forward(context, std::move(call), runtime->profiles.settings(),
+                 *request, (*profile)->settings.base_url, *(*profile)->signer,
+                 *(*profile)->http,
                  /*is_rejection=*/nullptr, response);
 }
 
 grpc::ServerUnaryReactor* GatewayService::CallOpenAPI(
     grpc::CallbackServerContext* context, const v1::CallOpenAPIRequest* request,
     v1::HttpResponse* response) {
-  ObservedCall* call = StartCall(*context, "CallOpenAPI");
-  GatewayRuntime* runtime = Admit(call, *context, request->profile());
-  if (runtime == nullptr) return call;  // refused, and completed
+  CallPtr call = StartCall(*context, "CallOpenAPI");
+  GatewayRuntime* runtime = Admit(*call, *context, request->profile());
+  if (runtime == nullptr) return call.get();  // refused, and completed
   absl::StatusOr<OpenApiProfileRuntime*> profile =
       runtime->profiles.FindOpenApi(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
   call->set_profile((*profile)->settings.name);
   const OpenApiSettings& settings = (*profile)->settings;
-  return Forward(context, call, runtime->profiles.settings(), *request,
-                 settings.base_url,
-                 *(*profile)->signer, *(*profile)->http,
+  // Signing waits when there is no valid token yet.
+  const bool may_wait = TokenMayWait(*(*profile)->cache, clock_.Now());
+  return Forward(context, std::move(call), runtime->profiles.settings(),
+                 *request, settings.base_url, *(*profile)->signer,
+                 *(*profile)->http,
                  [&settings](const HttpResponse& answer) {
                    return IsTokenRejection(answer, settings.token_invalid_codes);
                  },
-                 response,
-                 // Signing waits when there is no valid token yet.
-                 TokenMayWait(*(*profile)->cache, clock_.Now())
-                     ? std::make_shared<std::atomic<bool>>(false)
-                     : nullptr);
+                 response, may_wait);
 }
 
 grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
     grpc::CallbackServerContext* context,
     const v1::FetchLicensesRequest* request,
     v1::FetchLicensesResponse* response) {
-  ObservedCall* call = StartCall(*context, "FetchLicenses");
-  GatewayRuntime* runtime = Admit(call, *context, request->profile());
-  if (runtime == nullptr) return call;  // refused, and completed
+  CallPtr call = StartCall(*context, "FetchLicenses");
+  GatewayRuntime* runtime = Admit(*call, *context, request->profile());
+  if (runtime == nullptr) return call.get();  // refused, and completed
   absl::StatusOr<LicenseProfileRuntime*> profile =
       runtime->profiles.FindLicense(request->profile());
   if (!profile.ok()) return FinishNow(call, profile.status());
@@ -353,6 +350,7 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
   SendSigned((*profile)->signer.get(), (*profile)->http, std::move(outbound),
              /*is_rejection=*/nullptr,
              [response, call](absl::StatusOr<HttpResponse> answer) {
+               if (!call->Claim()) return;
                if (!answer.ok()) {
                  call->Complete(absl::Status(
                      answer.status().code(),
@@ -374,16 +372,16 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
                response->set_message(std::move(licenses->message));
                call->Complete(absl::OkStatus());
              });
-  return call;
+  return call.get();
 }
 
 grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
     grpc::CallbackServerContext* context,
     const v1::VerifyInboundRequest* request,
     v1::VerifyInboundResponse* response) {
-  ObservedCall* call = StartCall(*context, "VerifyInbound");
-  GatewayRuntime* runtime = Admit(call, *context, request->profile());
-  if (runtime == nullptr) return call;  // refused, and completed
+  CallPtr call = StartCall(*context, "VerifyInbound");
+  GatewayRuntime* runtime = Admit(*call, *context, request->profile());
+  if (runtime == nullptr) return call.get();  // refused, and completed
   InboundRequest inbound;
   inbound.method = request->method();
   inbound.path = request->path();

@@ -3,7 +3,6 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <atomic>
 #include <memory>
 #include <string>
 
@@ -65,16 +64,17 @@ class GatewayService final : public v1::Gateway::CallbackService {
       v1::VerifyInboundResponse* response) override;
 
  private:
-  // The reactor for one RPC, counted and logged when it completes.
-  ObservedCall* StartCall(const grpc::CallbackServerContext& context,
-                          absl::string_view method);
+  // The reactor for one RPC, counted and logged when it completes. Every
+  // callback that may outlive the handler holds it (see ObservedCall).
+  CallPtr StartCall(const grpc::CallbackServerContext& context,
+                    absl::string_view method);
 
   // The current runtime, held by `call` until it completes -- or null
   // when the call may not run, in which case `call` has been completed:
   // RESOURCE_EXHAUSTED when max_in_flight calls are already running,
   // UNAUTHENTICATED or PERMISSION_DENIED when caller authorization refuses
   // it for `profile` (checked before anything else looks at the request).
-  GatewayRuntime* Admit(ObservedCall* call,
+  GatewayRuntime* Admit(ObservedCall& call,
                         const grpc::CallbackServerContext& context,
                         absl::string_view profile);
 
@@ -84,35 +84,28 @@ class GatewayService final : public v1::Gateway::CallbackService {
 
   // A call that may wait on a shared token fetch -- which is bounded by
   // token_timeout, not by this caller's deadline -- is finished by
-  // whichever comes first: its own completion or its deadline. Each path
-  // takes the claim before it touches the call or its response; the loser
-  // does nothing.
-  using Claim = std::shared_ptr<std::atomic<bool>>;
-  static bool Take(const Claim& claim) {
-    return claim == nullptr || !claim->exchange(true);
-  }
-  // Unless `claim` is already taken, arranges for `call` to finish with
-  // DEADLINE_EXCEEDED at `deadline` if nothing else finished it first.
-  void BoundByDeadline(const Claim& claim, ObservedCall* call,
-                       absl::Time deadline);
+  // whichever comes first: its own completion or its deadline (the claim
+  // decides). The timer holds the call weakly: a call finished early is
+  // not kept until its deadline.
+  void BoundByDeadline(const CallPtr& call, absl::Time deadline);
 
-  // Sends the verify request for `token` and finishes the reactor.
+  // Sends the verify request for `token` and finishes the call.
   static void VerifyToken(const OpenApiProfileRuntime& profile,
                           std::string token, absl::Time deadline,
-                          v1::VerifyResponse* response, ObservedCall* call,
-                          Claim claim);
+                          v1::VerifyResponse* response, CallPtr call);
 
-  // Validates, signs and sends a forwarded call; finishes the reactor with
-  // the upstream's answer as an HttpResponse.
+  // Validates, signs and sends a forwarded call; finishes it with the
+  // upstream's answer as an HttpResponse. With `may_wait_for_token`, the
+  // call is also bounded by its deadline while signing waits.
   template <typename Request>
   grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
-                                    ObservedCall* call,
+                                    CallPtr call,
                                     const GatewaySettings& settings,
                                     const Request& request, const BaseUrl& base,
                                     Signer& signer, HttpClient& http,
                                     RejectionTest is_rejection,
                                     v1::HttpResponse* response,
-                                    Claim claim = nullptr);
+                                    bool may_wait_for_token = false);
 
   const RuntimeHolder& runtime_;
   RpcObserver* const observer_;

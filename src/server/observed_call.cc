@@ -36,6 +36,16 @@ std::string NewRequestId() {
 
 }  // namespace
 
+std::shared_ptr<ObservedCall> ObservedCall::Start(
+    const grpc::CallbackServerContext& context, absl::string_view method,
+    RpcObserver* observer, const Clock* clock) {
+  // Not make_shared: a weak deadline timer must not pin the whole object.
+  std::shared_ptr<ObservedCall> call(
+      new ObservedCall(context, method, observer, clock));
+  call->self_ = call;
+  return call;
+}
+
 ObservedCall::ObservedCall(const grpc::CallbackServerContext& context,
                            absl::string_view method, RpcObserver* observer,
                            const Clock* clock)

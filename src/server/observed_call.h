@@ -3,6 +3,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,14 +20,28 @@ namespace signet {
 // The reactor of one unary Gateway RPC. Besides finishing the call it
 // gives the call a request id (the caller's x-request-id metadata, or a new
 // one) that is sent upstream, and on completion writes the access log line
-// and reports to the RpcObserver. Handlers create it at their start and
-// call Complete exactly once, from any thread; gRPC deletes it in OnDone.
+// and reports to the RpcObserver.
+//
+// Ownership, not timing, keeps it valid: it is shared-owned by gRPC (until
+// OnDone) and by every callback that may still run for it (a token fetch, a
+// transfer, a deadline timer), so a completion that arrives after the call
+// was finished -- by its deadline, say -- still finds a live object. What
+// such a late completion may not touch is the RPC itself: the request,
+// response and context belong to gRPC and die after OnDone. Hence the
+// claim: whoever wins Claim() may write the response and must then call
+// Complete; every other path does nothing. The call also holds the runtime
+// it started under (Hold), so a callback holding the call may use that
+// runtime's profiles however long it runs, across any number of reloads.
 class ObservedCall final : public grpc::ServerUnaryReactor {
  public:
-  // `observer` may be null; it and `clock` must outlive the call.
-  ObservedCall(const grpc::CallbackServerContext& context,
-               absl::string_view method, RpcObserver* observer,
-               const Clock* clock);
+  // `observer` may be null; it and `clock` must outlive every call that
+  // can still be completed (the server drains calls before they go).
+  static std::shared_ptr<ObservedCall> Start(
+      const grpc::CallbackServerContext& context, absl::string_view method,
+      RpcObserver* observer, const Clock* clock);
+
+  ObservedCall(const ObservedCall&) = delete;
+  ObservedCall& operator=(const ObservedCall&) = delete;
 
   const std::string& request_id() const { return request_id_; }
   absl::string_view method() const { return method_; }
@@ -53,12 +68,33 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
     return true;
   }
 
-  // Finishes the RPC with `status` (its message reaches the caller).
+  // Takes the right to finish the RPC: true for exactly one caller, which
+  // may then write the response and must call Complete. False means the
+  // call is finished or being finished: touch nothing of the RPC.
+  bool Claim() { return !claimed_.exchange(true, std::memory_order_acq_rel); }
+  // Whether someone has claimed the call (it may still be finishing).
+  bool claimed() const { return claimed_.load(std::memory_order_acquire); }
+
+  // Finishes the RPC with `status` (its message reaches the caller). Only
+  // the holder of the claim calls it, once.
   void Complete(const absl::Status& status);
 
-  void OnDone() override { delete this; }
+  // Claim() and, if won, Complete(status). False when someone else
+  // finishes the call.
+  bool CompleteIfFirst(const absl::Status& status) {
+    if (!Claim()) return false;
+    Complete(status);
+    return true;
+  }
+
+  // gRPC is done with the RPC; the object lives on while callbacks hold it.
+  void OnDone() override { self_.reset(); }
 
  private:
+  ObservedCall(const grpc::CallbackServerContext& context,
+               absl::string_view method, RpcObserver* observer,
+               const Clock* clock);
+
   const absl::string_view method_;
   RpcObserver* const observer_;
   const Clock& clock_;
@@ -69,7 +105,12 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
   int upstream_status_ = 0;
   std::shared_ptr<const void> held_;
   InFlightLimiter* limiter_ = nullptr;
+  std::atomic<bool> claimed_{false};
+  // gRPC's share: set by Start, released in OnDone.
+  std::shared_ptr<ObservedCall> self_;
 };
+
+using CallPtr = std::shared_ptr<ObservedCall>;
 
 }  // namespace signet
 

@@ -133,11 +133,11 @@ class SpawnSetup {
   bool attr_ready_ = false;
 };
 
-// The first complete line of `output` containing `needle`; the unterminated
-// tail counts only once the output has ended.
+// The `occurrence`th (from 1) complete line of `output` containing
+// `needle`; the unterminated tail counts only once the output has ended.
 absl::optional<std::string> FindLine(absl::string_view output,
                                      absl::string_view needle,
-                                     bool output_closed) {
+                                     bool output_closed, int occurrence) {
   size_t start = 0;
   while (start < output.size()) {
     const size_t newline = output.find('\n', start);
@@ -145,7 +145,9 @@ absl::optional<std::string> FindLine(absl::string_view output,
     const size_t end =
         newline == absl::string_view::npos ? output.size() : newline;
     const absl::string_view line = output.substr(start, end - start);
-    if (absl::StrContains(line, needle)) return std::string(line);
+    if (absl::StrContains(line, needle) && --occurrence <= 0) {
+      return std::string(line);
+    }
     start = end + 1;
   }
   return absl::nullopt;
@@ -278,12 +280,13 @@ std::string ChildProcess::Describe() const {
 }
 
 absl::StatusOr<std::string> ChildProcess::WaitForLine(absl::string_view needle,
-                                                      absl::Duration timeout) {
+                                                      absl::Duration timeout,
+                                                      int occurrence) {
   const absl::Time deadline = absl::Now() + timeout;
   absl::MutexLock lock(&mu_);
   while (true) {
     if (absl::optional<std::string> line =
-            FindLine(output_, needle, output_closed_)) {
+            FindLine(output_, needle, output_closed_, occurrence)) {
       return *std::move(line);
     }
     if (output_closed_) {
@@ -293,7 +296,7 @@ absl::StatusOr<std::string> ChildProcess::WaitForLine(absl::string_view needle,
     }
     if (changed_.WaitWithDeadline(&mu_, deadline) && absl::Now() >= deadline) {
       if (absl::optional<std::string> line =
-              FindLine(output_, needle, output_closed_)) {
+              FindLine(output_, needle, output_closed_, occurrence)) {
         return *std::move(line);
       }
       return absl::DeadlineExceededError(

@@ -44,9 +44,11 @@ class ChildProcess {
   // (without its newline). The whole output is searched, from the start, so
   // a line seen before still matches. Fails with DeadlineExceeded on timeout
   // and FailedPrecondition if the output ends (the child exited) first; both
-  // messages include the captured output.
+  // messages include the captured output. With `occurrence` n, waits for
+  // the nth such line instead (a log line written once per event).
   absl::StatusOr<std::string> WaitForLine(absl::string_view needle,
-                                          absl::Duration timeout)
+                                          absl::Duration timeout,
+                                          int occurrence = 1)
       ABSL_LOCKS_EXCLUDED(mu_);
 
   // Everything captured so far.
