@@ -66,6 +66,13 @@ Metrics::Metrics()
                         .Name("signet_token_expiry_seconds")
                         .Help("Seconds until the cached token expires.")
                         .Register(*registry_)),
+      token_rejections_(
+          prometheus::BuildCounter()
+              .Name("signet_token_rejections_total")
+              .Help("Tokens an upstream refused, by what the cache did: "
+                    "refreshed, stale (already replaced) or suppressed "
+                    "(within min_refresh_interval of the last refresh).")
+              .Register(*registry_)),
       inbound_verified_(
           prometheus::BuildCounter()
               .Name("signet_inbound_verified_total")
@@ -120,6 +127,13 @@ void Metrics::TokenLookup(absl::string_view profile, bool hit) {
 void Metrics::TokenFetched(absl::string_view profile, bool ok) {
   token_refreshes_.Add({{"profile", Label(profile)}}).Increment();
   if (!ok) token_refresh_failures_.Add({{"profile", Label(profile)}}).Increment();
+}
+
+void Metrics::TokenRejected(absl::string_view profile,
+                            absl::string_view outcome) {
+  token_rejections_
+      .Add({{"profile", Label(profile)}, {"outcome", std::string(outcome)}})
+      .Increment();
 }
 
 void Metrics::Verified(absl::string_view profile, absl::string_view scheme) {

@@ -37,6 +37,8 @@ namespace signet {
 //   signet_token_refreshes_total{profile}                   counter
 //   signet_token_refresh_failures_total{profile}            counter
 //   signet_token_expiry_seconds{profile}                    gauge
+//   signet_token_rejections_total{profile,outcome}          counter: refreshed,
+//                                                  stale, suppressed
 //   signet_inbound_verified_total{profile,scheme}           counter
 //   signet_inbound_refused_total{profile,scheme,reason}     counter
 //   signet_upstream_circuit_state{profile}                  gauge: 0 closed,
@@ -57,6 +59,8 @@ class Metrics final : public RpcObserver,
                     absl::Duration elapsed) override;
   void TokenLookup(absl::string_view profile, bool hit) override;
   void TokenFetched(absl::string_view profile, bool ok) override;
+  void TokenRejected(absl::string_view profile,
+                     absl::string_view outcome) override;
   void Verified(absl::string_view profile, absl::string_view scheme) override;
   void Refused(absl::string_view profile, absl::string_view scheme,
                absl::string_view reason) override;
@@ -87,6 +91,7 @@ class Metrics final : public RpcObserver,
   prometheus::Family<prometheus::Counter>& token_refreshes_;
   prometheus::Family<prometheus::Counter>& token_refresh_failures_;
   prometheus::Family<prometheus::Gauge>& token_expiry_;
+  prometheus::Family<prometheus::Counter>& token_rejections_;
   prometheus::Family<prometheus::Counter>& inbound_verified_;
   prometheus::Family<prometheus::Counter>& inbound_refused_;
   prometheus::Family<prometheus::Gauge>& circuit_state_;

@@ -105,6 +105,11 @@ absl::StatusOr<OpenApiSettings> ResolveOpenApi(
       settings.token_timeout,
       AtPath(path + ".token_timeout",
              ParseConfigDuration(profile.token_timeout(), absl::Seconds(10))));
+  SIGNET_ASSIGN_OR_RETURN(
+      settings.min_refresh_interval,
+      AtPath(path + ".min_refresh_interval",
+             ParseConfigDuration(profile.min_refresh_interval(),
+                                 absl::Seconds(30))));
   // A token fetch outliving a reload keeps references into its profile,
   // which a reload retires for two minutes (gateway_runtime.h).
   if (settings.token_timeout > absl::Minutes(1)) {

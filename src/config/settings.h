@@ -53,6 +53,8 @@ struct OpenApiSettings {
   absl::Duration max_ttl = absl::Hours(2);
   absl::Duration refresh_before = absl::Minutes(5);
   absl::Duration token_timeout = absl::Seconds(10);
+  // At most one refresh caused by a rejected token per this interval.
+  absl::Duration min_refresh_interval = absl::Seconds(30);
   std::string app_id_field = "app_id";
   // Body codes meaning "token no longer valid", besides HTTP 401.
   std::vector<int64_t> token_invalid_codes;

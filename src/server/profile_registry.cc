@@ -27,6 +27,7 @@ bool SameSettings(const OpenApiSettings& a, const OpenApiSettings& b) {
          a.expire_time_zone_name == b.expire_time_zone_name &&
          a.max_ttl == b.max_ttl && a.refresh_before == b.refresh_before &&
          a.token_timeout == b.token_timeout &&
+         a.min_refresh_interval == b.min_refresh_interval &&
          a.app_id_field == b.app_id_field &&
          a.token_invalid_codes == b.token_invalid_codes &&
          a.prewarm == b.prewarm && a.upstream == b.upstream;
@@ -68,6 +69,7 @@ ProfileRegistry::ProfileRegistry(GatewaySettings settings,
         &runtime->settings, runtime->upstream->token(), env.clock);
     TokenCache::Options options;
     options.refresh_before = profile.refresh_before;
+    options.min_refresh_interval = profile.min_refresh_interval;
     options.observer = env.observers.tokens;
     options.profile = name;
     runtime->cache = std::make_unique<TokenCache>(runtime->source.get(), env.clock,

@@ -42,8 +42,10 @@ bool BearerTokenSigner::DiscardRejected(const HttpRequest& signed_request) {
       !absl::StartsWith(*authorization, kBearerPrefix)) {
     return false;
   }
-  cache_.Invalidate(authorization->substr(kBearerPrefix.size()));
-  return true;
+  // A suppressed rejection keeps the token: signing again would send the
+  // same one, so the upstream's refusal is the answer.
+  return cache_.Reject(authorization->substr(kBearerPrefix.size())) !=
+         TokenCache::Rejection::kSuppressed;
 }
 
 }  // namespace signet

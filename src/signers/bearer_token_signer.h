@@ -12,7 +12,9 @@ namespace signet {
 //   Authorization: Bearer <OPENAPI_TOKEN>
 //   X-APP-ID: <app id>
 // with the token from the profile's TokenCache (cached, single flight). A
-// refused token is dropped from the cache so the retry gets a fresh one.
+// refused token is dropped from the cache so the retry gets a fresh one --
+// unless the cache's rejection limit keeps it (TokenCache::Reject), when
+// there is no retry.
 class BearerTokenSigner final : public Signer {
  public:
   // `cache` must outlive the signer.

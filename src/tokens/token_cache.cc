@@ -42,9 +42,37 @@ void TokenCache::ForceRefresh(Callback on_done) {
   if (!fetch_in_flight_) StartFetchLocked();
 }
 
-void TokenCache::Invalidate(absl::string_view token) {
-  absl::MutexLock lock(&mu_);
-  if (token_.has_value() && token_->value.Equals(token)) token_.reset();
+TokenCache::Rejection TokenCache::Reject(absl::string_view token) {
+  Rejection outcome;
+  {
+    absl::MutexLock lock(&mu_);
+    const absl::Time now = clock_.Now();
+    if (!token_.has_value() || !token_->value.Equals(token)) {
+      outcome = Rejection::kStale;
+    } else if (now - last_rejection_refresh_ < options_.min_refresh_interval) {
+      outcome = Rejection::kSuppressed;
+    } else {
+      token_.reset();
+      last_rejection_refresh_ = now;
+      outcome = Rejection::kRefreshed;
+    }
+  }
+  if (options_.observer != nullptr) {
+    options_.observer->TokenRejected(options_.profile, RejectionName(outcome));
+  }
+  return outcome;
+}
+
+absl::string_view TokenCache::RejectionName(Rejection rejection) {
+  switch (rejection) {
+    case Rejection::kRefreshed:
+      return "refreshed";
+    case Rejection::kStale:
+      return "stale";
+    case Rejection::kSuppressed:
+      return "suppressed";
+  }
+  return "unknown";
 }
 
 std::optional<absl::Time> TokenCache::ExpiresAt() const {

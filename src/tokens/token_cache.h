@@ -32,6 +32,12 @@ namespace signet {
 //    valid, the old token keeps being served and the refresh is retried
 //    after an exponential, jittered backoff. Once the token has expired a
 //    caller waits for a fetch of its own and gets its error.
+//  * Rejections are rate-limited: an upstream's "this token is no longer
+//    valid" drops the token only if it is still the cached one, and at most
+//    once per `min_refresh_interval`. Any caller allowed to forward can pick
+//    a path that answers 401; without the limit each such call would throw
+//    away the shared token and fetch a new one (seeds 000/001: a new token
+//    may revoke the old one, so other callers would fail too).
 //
 // Callbacks run on the thread that completes the fetch (the transport's I/O
 // thread) or inline on the caller's thread for cache hits; never under the
@@ -42,6 +48,8 @@ class TokenCache {
     absl::Duration refresh_before = absl::Minutes(5);
     absl::Duration initial_backoff = absl::Seconds(1);
     absl::Duration max_backoff = absl::Minutes(1);
+    // At most one rejection-driven refresh per this interval.
+    absl::Duration min_refresh_interval = absl::Seconds(30);
     // Turns a backoff into the delay actually waited. Tests pass the
     // identity; empty means uniform in [backoff/2, backoff].
     std::function<absl::Duration(absl::Duration)> jitter;
@@ -68,10 +76,22 @@ class TokenCache {
   // one. Never answered from the cache.
   void ForceRefresh(Callback on_done) ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Drops the cached token if it is `token` (an upstream said it is no
-  // longer valid), so the next Get fetches a new one. A token that was
-  // already replaced is left alone.
-  void Invalidate(absl::string_view token) ABSL_LOCKS_EXCLUDED(mu_);
+  // What Reject did with a token an upstream refused.
+  enum class Rejection {
+    // It was the cached token and is dropped: the next Get fetches anew.
+    kRefreshed,
+    // It had already been replaced (or dropped): the next Get has a newer.
+    kStale,
+    // It is the cached token, but a rejection already refreshed it within
+    // min_refresh_interval: it stays, and the refusal stands.
+    kSuppressed,
+  };
+
+  // An upstream said `token` is no longer valid. Drops it if it is still
+  // the cached token and no rejection did so within min_refresh_interval.
+  Rejection Reject(absl::string_view token) ABSL_LOCKS_EXCLUDED(mu_);
+  // "refreshed", "stale", "suppressed": the metric label.
+  static absl::string_view RejectionName(Rejection rejection);
 
   // When the cached token expires, if there is one.
   std::optional<absl::Time> ExpiresAt() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -92,6 +112,9 @@ class TokenCache {
   // Refresh-ahead is not retried before this time after a failure.
   absl::Time retry_not_before_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::Duration backoff_ ABSL_GUARDED_BY(mu_) = absl::ZeroDuration();
+  // When a rejection last dropped the cached token.
+  absl::Time last_rejection_refresh_ ABSL_GUARDED_BY(mu_) =
+      absl::InfinitePast();
   absl::BitGen random_ ABSL_GUARDED_BY(mu_);
 };
 

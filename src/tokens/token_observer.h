@@ -13,6 +13,11 @@ class TokenObserver {
   virtual void TokenLookup(absl::string_view profile, bool hit) = 0;
   // A fetch upstream finished, successfully or not.
   virtual void TokenFetched(absl::string_view profile, bool ok) = 0;
+  // An upstream refused a token signet had sent; `outcome` is what the
+  // cache did about it: "refreshed", "stale" or "suppressed" (see
+  // TokenCache::Reject).
+  virtual void TokenRejected(absl::string_view profile,
+                             absl::string_view outcome) = 0;
 };
 
 }  // namespace signet

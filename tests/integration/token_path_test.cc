@@ -282,6 +282,47 @@ TEST_F(TokenPathTest, CallsWaitingOnAHangingTokenFetchEndAtTheirDeadline) {
               IsOk());
 }
 
+// The review's defect 4: any caller allowed CallOpenAPI could point it at a
+// path that answers 401 and so make signet throw the shared token away and
+// fetch a new one on every call. A rejection refreshes the token at most
+// once per min_refresh_interval (30 s by default); the rest are answered
+// with the upstream's 401 and counted.
+TEST_F(TokenPathTest, RepeatedRejectionsRefreshTheTokenOncePerInterval) {
+  v1::GetTokenResponse token;
+  ASSERT_TRUE(GetToken(v1::GetTokenRequest(), &token).ok());
+  ASSERT_EQ(Stats().tokens_issued, 1);
+  ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults",
+                                  R"({"mode":"error","route":"verify",)"
+                                  R"("status":401})"),
+              IsOk());
+  constexpr int kCalls = 20;
+  for (int i = 0; i < kCalls; ++i) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    v1::CallOpenAPIRequest request;
+    request.set_method("GET");
+    request.set_path("/api/v5/authentication/verify");
+    v1::HttpResponse response;
+    const grpc::Status status = stub_->CallOpenAPI(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.status(), 401);
+  }
+  // One refresh for the first rejection; the other 19 keep the token.
+  EXPECT_EQ(Stats().tokens_issued, 2);
+  absl::StatusOr<AdminAnswer> metrics = GetAdmin(signet_, "/metrics");
+  ASSERT_THAT(metrics, IsOk());
+  EXPECT_EQ(MetricSample(metrics->body,
+                         "signet_token_rejections_total{outcome=\"refreshed\","
+                         "profile=\"default\"}")
+                .value_or(-1),
+            1);
+  EXPECT_EQ(MetricSample(metrics->body,
+                         "signet_token_rejections_total{outcome=\"suppressed\","
+                         "profile=\"default\"}")
+                .value_or(-1),
+            kCalls - 1);
+}
+
 TEST_F(TokenPathTest, UnknownAndWrongKindProfiles) {
   v1::GetTokenRequest unknown;
   unknown.set_profile("nope");

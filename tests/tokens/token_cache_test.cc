@@ -214,14 +214,32 @@ TEST_F(TokenCacheTest, ForceRefreshFetchesEvenWhenCached) {
   EXPECT_EQ((**GetNow()).token.value.Reveal(), "t2");
 }
 
-TEST_F(TokenCacheTest, InvalidateDropsOnlyTheNamedToken) {
+TEST_F(TokenCacheTest, RejectDropsOnlyTheCachedToken) {
   Prime("t1", absl::Hours(2));
-  cache_.Invalidate("other");
+  EXPECT_EQ(cache_.Reject("other"), TokenCache::Rejection::kStale);
   EXPECT_TRUE(GetNow().has_value());
-  cache_.Invalidate("t1");
+  EXPECT_EQ(cache_.Reject("t1"), TokenCache::Rejection::kRefreshed);
   EXPECT_FALSE(GetNow().has_value());
   EXPECT_EQ(source_.fetches(), 2);
   source_.Complete(MakeToken("t2", absl::Hours(2)));
+}
+
+TEST_F(TokenCacheTest, RejectRefreshesAtMostOncePerMinRefreshInterval) {
+  // Verify a second rejection of the (new) cached token within 30 s keeps
+  // it, and one after the interval drops it again.
+  Prime("t1", absl::Hours(2));
+  ASSERT_EQ(cache_.Reject("t1"), TokenCache::Rejection::kRefreshed);
+  GetNow();
+  source_.Complete(MakeToken("t2", absl::Hours(2)));
+  clock_.Advance(absl::Seconds(29));
+  EXPECT_EQ(cache_.Reject("t2"), TokenCache::Rejection::kSuppressed);
+  EXPECT_EQ((**GetNow()).token.value.Reveal(), "t2");
+  EXPECT_EQ(cache_.Reject("t1"), TokenCache::Rejection::kStale);
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(cache_.Reject("t2"), TokenCache::Rejection::kRefreshed);
+  EXPECT_FALSE(GetNow().has_value());
+  EXPECT_EQ(source_.fetches(), 3);
+  source_.Complete(MakeToken("t3", absl::Hours(2)));
 }
 
 TEST_F(TokenCacheTest, ExpiresAtReportsTheCachedToken) {
