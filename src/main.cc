@@ -181,6 +181,10 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
   receiver_options.routes = settings->inbound_routes;
   receiver_options.max_body_bytes = settings->max_body_bytes;
   receiver_options.forward_timeout = settings->default_deadline;
+  receiver_options.head_timeout = settings->inbound_head_timeout;
+  receiver_options.max_connections = settings->inbound_max_connections;
+  receiver_options.max_connections_per_client =
+      settings->inbound_max_connections_per_client;
 
   Metrics metrics;
   std::unique_ptr<AdminServer> admin;

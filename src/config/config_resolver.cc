@@ -354,6 +354,24 @@ absl::StatusOr<GatewaySettings> ResolveConfig(
         "inbound_listen and inbound_routes go together: the receiver needs "
         "an address and at least one route");
   }
+  SIGNET_ASSIGN_OR_RETURN(
+      settings.inbound_head_timeout,
+      AtPath("inbound_head_timeout",
+             ParseConfigDuration(config.inbound_head_timeout(),
+                                 absl::Seconds(10))));
+  if (config.inbound_max_connections() != 0) {
+    settings.inbound_max_connections = config.inbound_max_connections();
+  }
+  if (config.inbound_max_connections_per_client() != 0) {
+    settings.inbound_max_connections_per_client =
+        config.inbound_max_connections_per_client();
+  }
+  if (settings.inbound_max_connections_per_client >
+      settings.inbound_max_connections) {
+    return absl::InvalidArgumentError(
+        "inbound_max_connections_per_client: more than "
+        "inbound_max_connections");
+  }
   settings.health_listen = config.health_listen();
   if (config.max_in_flight() != 0) settings.max_in_flight = config.max_in_flight();
   SIGNET_ASSIGN_OR_RETURN(

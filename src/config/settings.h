@@ -150,6 +150,9 @@ struct GatewaySettings {
   std::map<std::string, InboundSettings> inbound;
   std::string inbound_listen;  // empty: no receiver
   std::vector<InboundRouteSettings> inbound_routes;
+  absl::Duration inbound_head_timeout = absl::Seconds(10);
+  uint32_t inbound_max_connections = 1024;
+  uint32_t inbound_max_connections_per_client = 32;
   std::string admin_listen = "127.0.0.1:9090";  // empty: no admin listener
   std::string health_listen;                    // empty: no probe listener
   absl::Duration watch_interval = absl::Seconds(2);

@@ -18,9 +18,29 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/timer_thread.h"
 
 namespace signet {
 namespace {
+
+// One TCP connection, for the head deadline: libmicrohttpd has only an idle
+// timeout, so a timer shuts the socket down when a head is overdue (MHD
+// then sees the end of the stream and closes the connection itself).
+// Shared by MHD's socket context and the pending timer, which may outlive
+// the connection; `closed` (set before MHD closes the socket) keeps the
+// timer off a descriptor number that may have been reused.
+struct ConnectionWatch {
+  absl::Mutex mu;
+  int fd ABSL_GUARDED_BY(mu) = -1;
+  bool closed ABSL_GUARDED_BY(mu) = false;
+  // Counts request heads completed on the connection; a timer armed for
+  // the head numbered `n` fires only while this is still n.
+  uint64_t heads ABSL_GUARDED_BY(mu) = 0;
+  // Between a complete head and its answer the handler owns the pace.
+  bool in_request ABSL_GUARDED_BY(mu) = false;
+};
+
+using WatchRef = std::shared_ptr<ConnectionWatch>;
 
 // One request on a connection, shared by libmicrohttpd's per-request
 // context and the responder, which may outlive it.
@@ -29,6 +49,7 @@ struct Exchange {
   ServerRequest request;
   MHD_Connection* connection = nullptr;
   bool headers_seen = false;
+  bool refused_at_head = false;
   bool too_large = false;
   bool dispatched = false;
   // Guarded by Core::mu_ (shared with the responder's thread).
@@ -50,7 +71,8 @@ bool IsFramingHeader(absl::string_view name) {
          absl::EqualsIgnoreCase(name, "Keep-Alive");
 }
 
-MHD_Result Queue(MHD_Connection* connection, const HttpResponse& answer) {
+MHD_Result Queue(MHD_Connection* connection, const HttpResponse& answer,
+                 bool close_connection = false) {
   MHD_Response* response = MHD_create_response_from_buffer(
       answer.body.size(), const_cast<char*>(answer.body.data()),
       MHD_RESPMEM_MUST_COPY);
@@ -59,6 +81,11 @@ MHD_Result Queue(MHD_Connection* connection, const HttpResponse& answer) {
     if (IsFramingHeader(header.name)) continue;
     MHD_add_response_header(response, header.name.c_str(),
                             header.value.c_str());
+  }
+  // MHD then closes the connection after the answer instead of reading
+  // (and discarding) a body the client may still be sending.
+  if (close_connection) {
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
   }
   const MHD_Result result = MHD_queue_response(
       connection, static_cast<unsigned>(answer.status), response);
@@ -136,6 +163,13 @@ class HttpServer::Core {
                               size_t* upload_data_size, void** context);
   static void OnCompleted(void* cls, MHD_Connection* connection,
                           void** context, MHD_RequestTerminationCode code);
+  static void OnConnection(void* cls, MHD_Connection* connection,
+                           void** socket_context,
+                           MHD_ConnectionNotificationCode code);
+
+  // Arms the head deadline for the next head on `watch`'s connection.
+  void ArmHeadDeadline(const WatchRef& watch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(watch->mu);
 
   MHD_Result Handle(MHD_Connection* connection, Exchange& exchange,
                     const ExchangeRef& ref, const char* method,
@@ -148,6 +182,7 @@ class HttpServer::Core {
 
   const HttpServerOptions options_;
   const ServerHandler handler_;
+  TimerThread head_timers_;
   std::weak_ptr<Core> self_;
   MHD_Daemon* daemon_ = nullptr;
   std::string address_;
@@ -211,7 +246,9 @@ absl::Status HttpServer::Core::Start() {
       MHD_OPTION_CONNECTION_TIMEOUT,
       static_cast<unsigned>(absl::ToInt64Seconds(options_.connection_timeout)),
       MHD_OPTION_CONNECTION_LIMIT, options_.connection_limit,
-      MHD_OPTION_END);
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      options_.per_client_connection_limit, MHD_OPTION_NOTIFY_CONNECTION,
+      &Core::OnConnection, this, MHD_OPTION_END);
   if (daemon_ == nullptr) {
     close(fd);
     return absl::InternalError(
@@ -257,6 +294,59 @@ void* HttpServer::Core::OnUri(void* /*cls*/, const char* uri,
   return new ExchangeRef(std::move(exchange));
 }
 
+void HttpServer::Core::OnConnection(void* cls, MHD_Connection* connection,
+                                    void** socket_context,
+                                    MHD_ConnectionNotificationCode code) {
+  auto* core = static_cast<Core*>(cls);
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    auto watch = std::make_shared<ConnectionWatch>();
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    absl::MutexLock lock(&watch->mu);
+    watch->fd = info == nullptr ? -1 : info->connect_fd;
+    core->ArmHeadDeadline(watch);
+    *socket_context = new WatchRef(std::move(watch));
+    return;
+  }
+  // MHD_CONNECTION_NOTIFY_CLOSED, called before MHD closes the socket.
+  auto* ref = static_cast<WatchRef*>(*socket_context);
+  if (ref == nullptr) return;
+  {
+    absl::MutexLock lock(&(*ref)->mu);
+    (*ref)->closed = true;
+  }
+  delete ref;
+  *socket_context = nullptr;
+}
+
+void HttpServer::Core::ArmHeadDeadline(const WatchRef& watch) {
+  watch->in_request = false;
+  head_timers_.RunAfter(
+      options_.head_timeout,
+      [weak = std::weak_ptr<ConnectionWatch>(watch), head = watch->heads] {
+        const WatchRef watch = weak.lock();
+        if (watch == nullptr) return;
+        absl::MutexLock lock(&watch->mu);
+        if (watch->closed || watch->heads != head || watch->in_request ||
+            watch->fd < 0) {
+          return;
+        }
+        shutdown(watch->fd, SHUT_RDWR);
+      });
+}
+
+namespace {
+
+// The connection's watch (set in OnConnection), or null.
+WatchRef* WatchOf(MHD_Connection* connection) {
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return info == nullptr ? nullptr
+                         : static_cast<WatchRef*>(info->socket_context);
+}
+
+}  // namespace
+
 MHD_Result HttpServer::Core::OnRequest(void* cls, MHD_Connection* connection,
                                        const char* url, const char* method,
                                        const char* /*version*/,
@@ -289,12 +379,30 @@ MHD_Result HttpServer::Core::Handle(MHD_Connection* connection,
     }
     MHD_get_connection_values_n(connection, MHD_HEADER_KIND, &CollectHeader,
                                 &request.headers);
+    if (WatchRef* watch = WatchOf(connection); watch != nullptr) {
+      absl::MutexLock lock(&(*watch)->mu);
+      (*watch)->in_request = true;
+      ++(*watch)->heads;
+    }
     const auto length = FindHeader(request.headers, "Content-Length");
     uint64_t declared = 0;
     if (length.has_value() && absl::SimpleAtoi(*length, &declared) &&
         declared > options_.max_body_bytes) {
-      return QueueText(connection, 413, "request body too large");
+      exchange.refused_at_head = true;
+      return Queue(connection, PlainTextResponse(413, "request body too large"),
+                   /*close_connection=*/true);
     }
+    if (options_.head_check) {
+      if (std::optional<HttpResponse> refusal = options_.head_check(request)) {
+        exchange.refused_at_head = true;
+        return Queue(connection, *refusal, /*close_connection=*/true);
+      }
+    }
+    return MHD_YES;
+  }
+  if (exchange.refused_at_head) {
+    // Answered from the head; whatever body arrives is not kept.
+    *upload_data_size = 0;
     return MHD_YES;
   }
   if (*upload_data_size != 0) {
@@ -372,10 +480,15 @@ void HttpServer::Core::Respond(const ExchangeRef& exchange,
   }
 }
 
-void HttpServer::Core::OnCompleted(void* cls, MHD_Connection* /*connection*/,
+void HttpServer::Core::OnCompleted(void* cls, MHD_Connection* connection,
                                    void** context,
                                    MHD_RequestTerminationCode /*code*/) {
   auto* core = static_cast<Core*>(cls);
+  // A kept-alive connection's next head gets the same deadline.
+  if (WatchRef* watch = WatchOf(connection); watch != nullptr) {
+    absl::MutexLock lock(&(*watch)->mu);
+    if (!(*watch)->closed) core->ArmHeadDeadline(*watch);
+  }
   auto* ref = static_cast<ExchangeRef*>(*context);
   if (ref == nullptr) return;
   {

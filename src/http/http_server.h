@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct ServerRequest {
 // Completes a request; call exactly once, from any thread.
 using ServerResponder = absl::AnyInvocable<void(HttpResponse) &&>;
 using ServerHandler = std::function<void(ServerRequest, ServerResponder)>;
+// Looks at a request's head (method, path, query, headers; no body yet) and
+// returns an answer to refuse it there, or nothing to let it go on.
+using HeadCheck = std::function<std::optional<HttpResponse>(const ServerRequest&)>;
 
 struct HttpServerOptions {
   // "host:port" with a numeric host ("127.0.0.1:0", "[::1]:8081"); port 0
@@ -34,16 +38,29 @@ struct HttpServerOptions {
   std::string address;
   // Larger bodies are answered 413 without reaching the handler.
   size_t max_body_bytes = 8 << 20;
-  // Idle or slow connections are closed after this long.
+  // Idle connections are closed after this long.
   absl::Duration connection_timeout = absl::Seconds(30);
+  // A connection must deliver each complete request head (request line and
+  // headers) within this long of opening, or of its previous answer; the
+  // idle timeout alone lets a client trickle a header line at a time and
+  // hold the connection for ever (slowloris).
+  absl::Duration head_timeout = absl::Seconds(10);
+  // Connections open at once, in all and per client IP address (0: no
+  // per-client limit). Beyond them new connections are closed at once.
   unsigned connection_limit = 1024;
+  unsigned per_client_connection_limit = 0;
+  // Runs on each request's head before its body is read. A request it
+  // answers is refused there: the answer is sent, the body never read, and
+  // the connection closed. Empty: every request reaches the handler.
+  HeadCheck head_check;
 };
 
 // A small HTTP/1.1 server on libmicrohttpd (Debian's libmicrohttpd-dev).
 // One internal thread polls every connection with epoll. Handlers run on
 // that thread and must not block: they answer at once or hand the request
 // on and answer later through the responder (the connection is suspended
-// meanwhile, costing no thread). Chosen over cpp-httplib, whose Debian
+// meanwhile, costing no thread). A second small thread enforces
+// head_timeout. Chosen over cpp-httplib, whose Debian
 // version percent-decodes header values -- fatal for X-Apsdai-Token, which
 // is percent-encoded on the wire -- and uses a thread per connection.
 class HttpServer {

@@ -15,9 +15,16 @@ absl::StatusOr<std::unique_ptr<InboundReceiver>> InboundReceiver::Start(
   HttpServerOptions server_options;
   server_options.address = options.address;
   server_options.max_body_bytes = options.max_body_bytes;
+  server_options.head_timeout = options.head_timeout;
+  server_options.connection_limit = options.max_connections;
+  server_options.per_client_connection_limit =
+      options.max_connections_per_client;
   std::unique_ptr<InboundReceiver> receiver(
       new InboundReceiver(std::move(options), std::move(verifiers), http, clock));
   const InboundReceiver* self = receiver.get();
+  server_options.head_check = [self](const ServerRequest& head) {
+    return self->CheckHead(head);
+  };
   absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
       std::move(server_options),
       [self](ServerRequest request, ServerResponder respond) {
@@ -28,35 +35,48 @@ absl::StatusOr<std::unique_ptr<InboundReceiver>> InboundReceiver::Start(
   return receiver;
 }
 
-void InboundReceiver::Handle(ServerRequest request,
-                             ServerResponder respond) const {
-  const InboundRouteSettings* route = nullptr;
-  for (const InboundRouteSettings& candidate : options_.routes) {
-    if (candidate.path == request.path) route = &candidate;
+const InboundRouteSettings* InboundReceiver::FindRoute(
+    absl::string_view path) const {
+  for (const InboundRouteSettings& route : options_.routes) {
+    if (route.path == path) return &route;
   }
-  if (route == nullptr) {
-    std::move(respond)(PlainTextResponse(404, "no inbound route for this path"));
-    return;
-  }
+  return nullptr;
+}
 
-  InboundRequest inbound{request.method, request.path,
-                         std::move(request.headers), std::move(request.body)};
+std::optional<HttpResponse> InboundReceiver::CheckHead(
+    const ServerRequest& head) const {
+  const InboundRouteSettings* route = FindRoute(head.path);
+  if (route == nullptr) {
+    return PlainTextResponse(404, "no inbound route for this path");
+  }
+  // The verifiers read headers only (verifier.h); the body is not here yet.
+  const InboundRequest inbound{head.method, head.path, head.headers, ""};
   absl::StatusOr<InboundVerifiers::Outcome> outcome =
       verifiers_()->Verify(route->profile, inbound);
   if (!outcome.ok()) {  // the resolver checked the route's profile exists
-    std::move(respond)(PlainTextResponse(500, "inbound route misconfigured"));
-    return;
+    return PlainTextResponse(500, "inbound route misconfigured");
   }
   if (!outcome->verdict.authentic()) {
     LogWarning("inbound request refused",
                {{"profile", route->profile},
                 {"path", route->path},
                 {"reason", std::string(RefusalLabel(outcome->verdict.reason))}});
-    std::move(respond)(
-        PlainTextResponse(401, absl::StrCat("unauthenticated: ",
-                               RefusalLabel(outcome->verdict.reason))));
+    return PlainTextResponse(401, absl::StrCat("unauthenticated: ",
+                                               RefusalLabel(outcome->verdict.reason)));
+  }
+  return std::nullopt;
+}
+
+void InboundReceiver::Handle(ServerRequest request,
+                             ServerResponder respond) const {
+  // CheckHead let only routed, authentic requests through.
+  const InboundRouteSettings* route = FindRoute(request.path);
+  if (route == nullptr) {
+    std::move(respond)(PlainTextResponse(404, "no inbound route for this path"));
     return;
   }
+  InboundRequest inbound{std::move(request.method), std::move(request.path),
+                         std::move(request.headers), std::move(request.body)};
 
   HttpRequest forward;
   forward.method = std::move(inbound.method);

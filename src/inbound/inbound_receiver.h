@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,12 @@ namespace signet {
 // The verifying receiver (inbound_listen): for each configured route it
 // verifies the request with the route's inbound profile and forwards an
 // authentic one -- method, headers and body as received, query included --
-// to the route's target, answering with the target's answer. An
-// inauthentic request gets 401 with a short reason and goes nowhere. The
-// forward reuses the gateway's asynchronous curl client, so a slow target
-// holds no thread.
+// to the route's target, answering with the target's answer. Both inbound
+// schemes are decided by headers alone, so verification runs on the
+// request head: an inauthentic or unrouted request is answered (401, 404)
+// before its body is read, and its connection closed, so a client without
+// credentials cannot make signet buffer anything. The forward reuses the
+// gateway's asynchronous curl client, so a slow target holds no thread.
 //
 //   404  no route for the path          413  body over max_body_bytes
 //   401  not authentic                  502  target unreachable or failed
@@ -34,6 +37,10 @@ class InboundReceiver {
     std::vector<InboundRouteSettings> routes;
     size_t max_body_bytes = 8 << 20;
     absl::Duration forward_timeout = absl::Seconds(30);
+    // See HttpServerOptions.
+    absl::Duration head_timeout = absl::Seconds(10);
+    unsigned max_connections = 1024;
+    unsigned max_connections_per_client = 32;
   };
 
   // The current verifiers, read per request (a config reload swaps them).
@@ -58,7 +65,12 @@ class InboundReceiver {
         http_(*http),
         clock_(*clock) {}
 
+  // The answer refusing a request from its head, or nothing when it is
+  // routed and authentic.
+  std::optional<HttpResponse> CheckHead(const ServerRequest& head) const;
+  // Forwards a request that passed CheckHead.
   void Handle(ServerRequest request, ServerResponder respond) const;
+  const InboundRouteSettings* FindRoute(absl::string_view path) const;
 
   const Options options_;
   const VerifierSource verifiers_;

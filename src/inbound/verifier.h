@@ -22,6 +22,9 @@ class Verifier {
   virtual absl::string_view scheme() const = 0;
 
   // Never throws or fails: every problem with the request is a refusal.
+  // Decides on the method, path and headers alone, never the body: the
+  // receiver verifies a request's head before reading its body, so that a
+  // caller without credentials cannot make signet buffer one.
   virtual Verdict Verify(const InboundRequest& request) = 0;
 };
 
