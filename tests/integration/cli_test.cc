@@ -86,6 +86,23 @@ openapi:
   EXPECT_THAT(run.output, HasSubstr("/nonexistent/openapi-secret"));
 }
 
+TEST(CliTest, CheckConfigRefusesPlainHttpToALookalikeOfLoopback) {
+  // Verify an inbound target whose name only starts like a loopback address
+  // is not taken for one: plain http to it would leave the machine.
+  const std::string config = WriteTempFile("lookalike.yaml", R"(
+inbound_listen: 127.0.0.1:0
+inbound:
+  hooks:
+    innopaas_webhook: {user_name: {value: u}, authorization: {value: a}}
+inbound_routes:
+  - {path: /hooks, profile: hooks, target: "http://127.attacker.example/in"}
+)");
+  const CliRun run = RunSignet({"--check-config", config});
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("inbound_routes[0].target"));
+  EXPECT_THAT(run.output, HasSubstr("127.attacker.example"));
+}
+
 TEST(CliTest, ServingWithABadConfigFailsFast) {
   const std::string config = WriteTempFile("unknown.yaml", "listne: x\n");
   const CliRun run = RunSignet({"--config", config});
