@@ -1,5 +1,6 @@
 // Start-up readiness (prewarmed tokens) and graceful SIGTERM of a real
 // signet process.
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
@@ -36,12 +37,62 @@ using ::signet::testing::PostEmulatorControl;
 using ::signet::testing::SignetProcess;
 using ::signet::testing::StartEmulator;
 using ::signet::testing::StartSignet;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string PrewarmConfig(int emulator_port) {
   return absl::StrReplaceAll(EmulatorConfig(emulator_port),
                              {{"prewarm: false", "prewarm: true"},
                               {"default_deadline: 10s",
                                "default_deadline: 10s\nprewarm_timeout: 2s"}});
+}
+
+// What a server reflection ListServices exchange came back with: the RPC
+// status and the raw ServerReflectionResponse bytes (the service names are
+// plain strings in them).
+struct ReflectionAnswer {
+  grpc::Status status;
+  std::string response;
+};
+
+// Asks `address` for its services over grpc.reflection.v1alpha, as grpcurl
+// does. A generic call: no reflection proto ships with Debian's gRPC.
+ReflectionAnswer ListServices(const std::string& address) {
+  grpc::GenericStub stub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  // One operation at a time, so each Next() returns the one just started.
+  void* tag = nullptr;
+  bool ok = false;
+  call->StartCall(&tag);
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  // ServerReflectionRequest{list_services: ""}: field 7, length-delimited.
+  grpc::Slice slice(std::string("\x3a\x00", 2));
+  call->WriteLast(grpc::ByteBuffer(&slice, 1), grpc::WriteOptions(), &tag);
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  ReflectionAnswer answer;
+  grpc::ByteBuffer response;
+  call->Read(&response, &tag);
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  if (ok) {
+    std::vector<grpc::Slice> slices;
+    EXPECT_TRUE(response.Dump(&slices).ok());
+    for (const grpc::Slice& part : slices) {
+      answer.response.append(reinterpret_cast<const char*>(part.begin()),
+                             part.size());
+    }
+  }
+  call->Finish(&answer.status, &tag);
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  return answer;
 }
 
 class LifecycleTest : public ::testing::Test {
@@ -86,6 +137,38 @@ TEST_F(LifecycleTest, TokensArePrewarmedBeforeServing) {
   v1::GetTokenResponse token;
   ASSERT_TRUE(stub->GetToken(&context, v1::GetTokenRequest(), &token).ok());
   EXPECT_TRUE(token.from_cache());
+}
+
+TEST_F(LifecycleTest, ProbeListenerServesHealthAndNothingElse) {
+  // Verify the health_listen server answers health checks but not server
+  // reflection (which would describe the whole API to anyone who reaches
+  // the pod IP), while the main listener still offers reflection.
+  absl::StatusOr<SignetProcess> signet = StartSignet(absl::StrCat(
+      EmulatorConfig(emulator_.port), "health_listen: 127.0.0.1:0\n"));
+  ASSERT_THAT(signet, IsOk());
+  ASSERT_NE(signet->health_address, "off");
+  ASSERT_FALSE(signet->health_address.empty());
+
+  auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+      signet->health_address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  HealthCheckRequest request;
+  request.set_service("liveness");
+  HealthCheckResponse response;
+  const grpc::Status status = health->Check(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+
+  const ReflectionAnswer probe = ListServices(signet->health_address);
+  EXPECT_EQ(probe.status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
+      << probe.status.error_message();
+  EXPECT_THAT(probe.response, Not(HasSubstr("signet.v1.Gateway")));
+
+  const ReflectionAnswer main = ListServices(signet->address);
+  EXPECT_TRUE(main.status.ok()) << main.status.error_message();
+  EXPECT_THAT(main.response, HasSubstr("signet.v1.Gateway"));
+  EXPECT_THAT(main.response, HasSubstr("grpc.health.v1.Health"));
 }
 
 TEST_F(LifecycleTest, NotReadyUntilTheTokenUpstreamRecovers) {

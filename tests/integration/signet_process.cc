@@ -62,6 +62,7 @@ SignetProcess& SignetProcess::operator=(SignetProcess&& other) {
     address = std::move(other.address);
     admin_address = std::move(other.admin_address);
     inbound_address = std::move(other.inbound_address);
+    health_address = std::move(other.health_address);
     config_path = std::move(other.config_path);
   }
   return *this;
@@ -156,6 +157,10 @@ absl::StatusOr<SignetProcess> StartSignet(
   static const std::regex kInbound("\"inbound_address\":\"([^\"]+)\"");
   if (std::regex_search(*line, match, kInbound)) {
     signet.inbound_address = match[1];
+  }
+  static const std::regex kHealth("\"health_address\":\"([^\"]+)\"");
+  if (std::regex_search(*line, match, kHealth)) {
+    signet.health_address = match[1];
   }
   // Readiness is decided (prewarm done or timed out) right after; most
   // tests want the settled state. "ready" or "not ready" both end so.

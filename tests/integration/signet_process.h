@@ -43,6 +43,7 @@ struct SignetProcess {
   // From the same log line; "off" when not configured.
   std::string admin_address;
   std::string inbound_address;
+  std::string health_address;
   std::string config_path;
 };
 
