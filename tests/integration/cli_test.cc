@@ -46,6 +46,7 @@ TEST(CliTest, HelpAndVersion) {
   const CliRun help = RunSignet({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.output, HasSubstr("--check-config FILE"));
+  EXPECT_THAT(help.output, HasSubstr("--allow-core-dumps"));
   const CliRun version = RunSignet({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_THAT(version.output, HasSubstr("signet "));

@@ -3,15 +3,20 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -95,6 +100,20 @@ ReflectionAnswer ListServices(const std::string& address) {
   return answer;
 }
 
+// "soft hard" from the "Max core file size" line of /proc/<pid>/limits.
+std::string CoreFileLimit(pid_t pid) {
+  constexpr absl::string_view kName = "Max core file size";
+  std::ifstream limits(absl::StrCat("/proc/", pid, "/limits"));
+  std::string line;
+  while (std::getline(limits, line)) {
+    if (!absl::StartsWith(line, kName)) continue;
+    const std::vector<absl::string_view> fields = absl::StrSplit(
+        absl::string_view(line).substr(kName.size()), ' ', absl::SkipEmpty());
+    if (fields.size() >= 2) return absl::StrCat(fields[0], " ", fields[1]);
+  }
+  return "";
+}
+
 class LifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -169,6 +188,27 @@ TEST_F(LifecycleTest, ProbeListenerServesHealthAndNothingElse) {
   EXPECT_TRUE(main.status.ok()) << main.status.error_message();
   EXPECT_THAT(main.response, HasSubstr("signet.v1.Gateway"));
   EXPECT_THAT(main.response, HasSubstr("grpc.health.v1.Health"));
+}
+
+TEST_F(LifecycleTest, CoreDumpsAreOffUnlessAllowed) {
+  // Verify signet sets its core file limit to 0 (a core would hold every
+  // secret it has read), and --allow-core-dumps leaves the inherited one.
+  // A soft limit above 0 to inherit tells "left alone" from "set to 0".
+  rlimit saved;
+  ASSERT_EQ(getrlimit(RLIMIT_CORE, &saved), 0);
+  rlimit inherited = saved;
+  inherited.rlim_cur = std::min<rlim_t>(saved.rlim_max, 1 << 20);
+  ASSERT_EQ(setrlimit(RLIMIT_CORE, &inherited), 0);
+  const std::string own = CoreFileLimit(getpid());
+  absl::StatusOr<SignetProcess> hardened =
+      StartSignet(EmulatorConfig(emulator_.port));
+  absl::StatusOr<SignetProcess> allowed =
+      StartSignet(EmulatorConfig(emulator_.port), {}, {"--allow-core-dumps"});
+  ASSERT_EQ(setrlimit(RLIMIT_CORE, &saved), 0);
+  ASSERT_THAT(hardened, IsOk());
+  EXPECT_EQ(CoreFileLimit(hardened->process->pid()), "0 0");
+  ASSERT_THAT(allowed, IsOk());
+  EXPECT_EQ(CoreFileLimit(allowed->process->pid()), own);
 }
 
 TEST_F(LifecycleTest, NotReadyUntilTheTokenUpstreamRecovers) {

@@ -117,7 +117,8 @@ licenses:
 
 absl::StatusOr<SignetProcess> StartSignet(
     absl::string_view config_yaml,
-    std::vector<std::pair<std::string, std::string>> extra_env) {
+    std::vector<std::pair<std::string, std::string>> extra_env,
+    std::vector<std::string> extra_args) {
   SignetProcess signet;
   signet.config_path = WriteTempFile("config.yaml", config_yaml);
   std::vector<std::pair<std::string, std::string>> env = {
@@ -137,10 +138,11 @@ absl::StatusOr<SignetProcess> StartSignet(
   for (const auto& [name, value] : env) {
     if (IsSecretVariable(name) && !value.empty()) signet.secrets.push_back(value);
   }
-  absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(
-      {std::string(SignetBinaryPath()), "--config", signet.config_path,
-       "--log-level", "debug"},
-      std::move(env));
+  std::vector<std::string> args = {std::string(SignetBinaryPath()), "--config",
+                                   signet.config_path, "--log-level", "debug"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  absl::StatusOr<std::unique_ptr<ChildProcess>> process =
+      ChildProcess::Start(std::move(args), std::move(env));
   if (!process.ok()) return process.status();
   signet.process = *std::move(process);
   absl::StatusOr<std::string> line =
