@@ -4,7 +4,10 @@
 //   signet --check-config FILE    validate FILE (secrets included) and exit
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -12,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -20,9 +24,9 @@
 #include "admin/admin_server.h"
 #include "admin/metrics.h"
 #include "common/clock.h"
-#include "config/config_resolver.h"
 #include "common/system_random.h"
 #include "common/timer_thread.h"
+#include "config/config_resolver.h"
 #include "http/curl_multi_client.h"
 #include "inbound/inbound_receiver.h"
 #include "log/log.h"
@@ -46,7 +50,8 @@ constexpr char kUsage[] =
 
 Usage:
   signet --config FILE [--log-level LEVEL] [--shutdown-grace DURATION]
-  signet --check-config FILE
+                [--allow-core-dumps]
+  signet --check-config FILE [--allow-core-dumps]
   signet --help | --version
 
 Options:
@@ -57,6 +62,10 @@ Options:
   --log-level LEVEL         debug, info (default), warning or error.
   --shutdown-grace DURATION How long SIGTERM/SIGINT wait for calls in
                             flight (default 20s).
+  --allow-core-dumps        Keep the inherited core file limit and stay
+                            dumpable. By default signet turns both off
+                            before reading any secret, since a core file
+                            would hold every one of them.
   --help                    Show this help.
   --version                 Print the version.
 
@@ -71,6 +80,7 @@ struct Flags {
   std::string check_config;
   std::string log_level = "info";
   std::string shutdown_grace = "20s";
+  bool allow_core_dumps = false;
   bool help = false;
   bool version = false;
 };
@@ -97,6 +107,10 @@ std::optional<Flags> ParseFlags(int argc, char** argv, std::string* error) {
       flags.version = true;
       continue;
     }
+    if (arg == "--allow-core-dumps") {
+      flags.allow_core_dumps = true;
+      continue;
+    }
     bool matched = false;
     for (const ValueFlag& flag : value_flags) {
       if (arg == flag.name) {
@@ -120,6 +134,26 @@ std::optional<Flags> ParseFlags(int argc, char** argv, std::string* error) {
     }
   }
   return flags;
+}
+
+// Keeps secrets out of core files: RLIMIT_CORE 0 (soft and hard, so no
+// later code can raise it) and not dumpable, which also stops cores that
+// core_pattern pipes to a handler (those ignore RLIMIT_CORE) and keeps
+// other processes of the same user from ptrace and /proc/<pid>/mem.
+absl::Status DisableCoreDumps() {
+  const auto failed = [](absl::string_view call) {
+    const int error = errno;
+    return absl::Status(absl::ErrnoToStatusCode(error),
+                        absl::StrCat(call, ": ", std::strerror(error)));
+  };
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+    return failed("prctl(PR_SET_DUMPABLE, 0)");
+  }
+  const rlimit none = {0, 0};
+  if (setrlimit(RLIMIT_CORE, &none) != 0) {
+    return failed("setrlimit(RLIMIT_CORE, 0)");
+  }
+  return absl::OkStatus();
 }
 
 int CheckConfig(const std::string& path) {
@@ -343,6 +377,16 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "signet: --shutdown-grace must be a duration such as "
                          "20s\n");
     return 2;
+  }
+  // Before anything reads a secret (--check-config reads them too). Both
+  // calls only lower privileges, so a failure means something is wrong
+  // with the sandbox; signet does not run with a guarantee it cannot give.
+  if (!flags->allow_core_dumps) {
+    if (absl::Status hardened = DisableCoreDumps(); !hardened.ok()) {
+      LogError("cannot turn core dumps off; --allow-core-dumps runs anyway",
+               {{"error", std::string(hardened.message())}});
+      return 1;
+    }
   }
   if (!flags->check_config.empty()) return CheckConfig(flags->check_config);
   if (flags->config.empty()) {

@@ -12,6 +12,7 @@
 #include "config/config_loader.h"
 #include "config/resolve_util.h"
 #include "config/upstream_resolver.h"
+#include "http/base_url.h"
 #include "http/request_validation.h"
 
 namespace signet {
@@ -223,11 +224,6 @@ absl::StatusOr<InboundSettings> ResolveInbound(
   }
   settings.apsdai = std::move(resolved);
   return settings;
-}
-
-bool IsLoopbackHost(absl::string_view host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "[::1]" ||
-         absl::StartsWith(host, "127.");
 }
 
 absl::StatusOr<InboundRouteSettings> ResolveInboundRoute(

@@ -1,6 +1,8 @@
 #include "http/base_url.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 
 #include <memory>
 
@@ -88,6 +90,24 @@ absl::StatusOr<BaseUrl> ParseBaseUrl(absl::string_view url,
                              port ? absl::StrCat(":", port.get()) : "",
                              result.path);
   return result;
+}
+
+bool IsLoopbackHost(absl::string_view host) {
+  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
+  // inet_pton takes only the dotted quad (no "127.1", no trailing name);
+  // curl has already normalized other IPv4 spellings to it.
+  const std::string text(host);
+  in_addr v4;
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']') {
+    in6_addr v6;
+    const std::string inner = text.substr(1, text.size() - 2);
+    return inet_pton(AF_INET6, inner.c_str(), &v6) == 1 &&
+           IN6_IS_ADDR_LOOPBACK(&v6);
+  }
+  return false;
 }
 
 }  // namespace signet

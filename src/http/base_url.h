@@ -13,7 +13,7 @@ namespace signet {
 struct BaseUrl {
   std::string scheme;  // "http" or "https"
   std::string host;
-  std::string path;    // "" or "/prefix" without a trailing slash
+  std::string path;  // "" or "/prefix" without a trailing slash
   // scheme://host[:port]/prefix, without a trailing slash; the path of a
   // call is appended to it.
   std::string text;
@@ -25,6 +25,13 @@ struct BaseUrl {
 // http:// unless allow_insecure_http.
 absl::StatusOr<BaseUrl> ParseBaseUrl(absl::string_view url,
                                      bool allow_insecure_http);
+
+// Whether `host`, as BaseUrl::host holds it, names this machine by itself
+// rather than through DNS: an IPv4 literal in 127.0.0.0/8, "[::1]", or
+// "localhost" in any case (which libcurl resolves internally). A name that
+// merely begins like one ("127.example.com", "localhost.example.com") is a
+// DNS name anyone may point anywhere, so it is not loopback.
+bool IsLoopbackHost(absl::string_view host);
 
 }  // namespace signet
 

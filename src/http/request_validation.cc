@@ -1,6 +1,8 @@
 #include "http/request_validation.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -92,6 +94,36 @@ bool IsTransportHeader(absl::string_view name) {
     if (absl::EqualsIgnoreCase(name, transport)) return true;
   }
   return false;
+}
+
+std::vector<absl::string_view> ConnectionOptions(absl::string_view value) {
+  std::vector<absl::string_view> names;
+  for (absl::string_view element : absl::StrSplit(value, ',')) {
+    element = absl::StripAsciiWhitespace(element);
+    if (!element.empty()) names.push_back(element);
+  }
+  return names;
+}
+
+std::vector<HttpHeader> EndToEndHeaders(std::vector<HttpHeader> headers) {
+  // Copied: the Connection headers move while the list is filtered.
+  std::vector<std::string> named;
+  for (const HttpHeader& header : headers) {
+    if (!absl::EqualsIgnoreCase(header.name, "connection")) continue;
+    for (absl::string_view name : ConnectionOptions(header.value)) {
+      named.emplace_back(name);
+    }
+  }
+  const auto hop_by_hop = [&named](const HttpHeader& header) {
+    if (IsTransportHeader(header.name)) return true;
+    for (const std::string& name : named) {
+      if (absl::EqualsIgnoreCase(header.name, name)) return true;
+    }
+    return false;
+  };
+  headers.erase(std::remove_if(headers.begin(), headers.end(), hop_by_hop),
+                headers.end());
+  return headers;
 }
 
 absl::StatusOr<std::string> NormalizeForwardMethod(absl::string_view method) {

@@ -33,6 +33,17 @@ absl::Status ValidateForwardPath(absl::string_view path);
 // are never taken from a caller nor passed on.
 bool IsTransportHeader(absl::string_view name);
 
+// The header names a Connection header's value lists (RFC 9110 7.6.1): a
+// comma-separated list with optional whitespace around each element; empty
+// elements are skipped. The views point into `value`.
+std::vector<absl::string_view> ConnectionOptions(absl::string_view value);
+
+// What a proxy passes on of `headers`: all but the IsTransportHeader ones
+// and those named, in any case, by a Connection header among them. A
+// sender marks a header hop-by-hop by naming it in Connection, so passing
+// it on would hand the next hop what was meant for this one. Order kept.
+std::vector<HttpHeader> EndToEndHeaders(std::vector<HttpHeader> headers);
+
 // Header names are RFC 9110 tokens; values hold no CR, LF, NUL or other
 // control character but tab. Hop-by-hop and framing headers (Host,
 // Connection, Content-Length, Transfer-Encoding, TE, Trailer, Upgrade,

@@ -82,13 +82,9 @@ void InboundReceiver::Handle(ServerRequest request,
   forward.method = std::move(inbound.method);
   forward.url = route->target.text;
   if (!request.query.empty()) absl::StrAppend(&forward.url, "?", request.query);
-  for (HttpHeader& header : inbound.headers) {
-    // The connection's own headers stay behind (RFC 9110 7.6.1); the
-    // transport sets its own.
-    if (!IsTransportHeader(header.name)) {
-      forward.headers.push_back(std::move(header));
-    }
-  }
+  // The connection's own headers, and those its Connection header names,
+  // stay behind (RFC 9110 7.6.1); the transport sets its own.
+  forward.headers = EndToEndHeaders(std::move(inbound.headers));
   forward.body = std::move(inbound.body);
   forward.deadline = clock_.Now() + options_.forward_timeout;
   forward.max_response_bytes = options_.max_body_bytes;

@@ -2,12 +2,15 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -59,6 +62,19 @@ absl::Status SecureUnixSocket(const UnixListenerSettings& unix_listen) {
   return absl::OkStatus();
 }
 
+// Takes every plugin off a ServerBuilder. gRPC gives each builder in the
+// process the plugins registered globally, and server reflection registers
+// itself as soon as libgrpc++_reflection is loaded; the probe listener,
+// reachable from the pod network, must serve the health service alone.
+class NoPluginsOption final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments* /*args*/) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>*
+                         plugins) override {
+    plugins->clear();
+  }
+};
+
 }  // namespace
 
 GatewayServer::GatewayServer(const GatewayEnv& env)
@@ -80,6 +96,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   // compiled descriptor links it in so that reflection can describe it too.
   grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
+  // Global: every builder gets reflection unless it opts out, as the
+  // health listener's does.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
@@ -127,10 +145,14 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   gateway->unix_address_ = unix_listen.path.empty() ? "off" : unix_address;
 
   if (!health_listen.empty()) {
-    // A second server with no service of ours: only the default health
-    // service (and reflection) that every builder adds. Kubernetes gRPC
-    // probes connect to the pod IP, and this keeps the API on loopback.
+    // A second server with no service of ours and no plugin (so no
+    // reflection): only the default health service. Kubernetes gRPC probes
+    // connect to the pod IP, and this keeps the API on loopback.
     grpc::ServerBuilder health_builder;
+    health_builder.SetOption(std::make_unique<NoPluginsOption>());
+    // The UNIMPLEMENTED a server without the method would give anyway, but
+    // gRPC starts no server that has no method of its own to poll for.
+    health_builder.RegisterCallbackGenericService(&gateway->health_fallback_);
     int health_port = 0;
     health_builder.AddListeningPort(
         health_listen, grpc::InsecureServerCredentials(), &health_port);

@@ -1,6 +1,7 @@
 #ifndef SIGNET_SERVER_GATEWAY_SERVER_H_
 #define SIGNET_SERVER_GATEWAY_SERVER_H_
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
@@ -19,7 +20,8 @@ namespace signet {
 
 // The running gateway: the current runtime (profiles, verifiers), the
 // Gateway service, the standard health service and server reflection on one
-// gRPC server, plus an optional probe-only health listener.
+// gRPC server, plus an optional probe-only listener serving the health
+// service and nothing else (no reflection).
 class GatewayServer {
  public:
   // Starts serving on settings.listen and settings.unix_listen (and
@@ -62,6 +64,9 @@ class GatewayServer {
   RuntimeHolder runtime_;
   GatewayService service_;
   std::unique_ptr<grpc::Server> server_;
+  // Answers UNIMPLEMENTED to whatever reaches the probe listener but the
+  // health service; outlives health_server_.
+  grpc::CallbackGenericService health_fallback_;
   std::unique_ptr<grpc::Server> health_server_;
   std::string address_;
   std::string unix_address_ = "off";

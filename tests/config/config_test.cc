@@ -400,6 +400,38 @@ inbound:
   }
 }
 
+TEST_F(ConfigTest, PlainHttpInboundTargetsMustBeLoopbackLiterals) {
+  // Verify http:// targets are accepted only for a 127.0.0.0/8 literal,
+  // [::1] or localhost: names that merely start like one are refused.
+  const auto route = [](absl::string_view target) {
+    return absl::StrCat(R"(
+inbound:
+  hooks:
+    innopaas_webhook: {user_name: {value: u}, authorization: {value: a}}
+inbound_listen: 127.0.0.1:1
+inbound_routes:
+  - {path: /a, profile: hooks, target: ")",
+                        target, "\"}\n");
+  };
+  for (absl::string_view target :
+       {"http://127.0.0.1:8080/in", "http://127.5.6.7/", "http://[::1]:9/",
+        "http://localhost:8080/", "http://LocalHost/",
+        "https://127.attacker.example/"}) {
+    SCOPED_TRACE(target);
+    EXPECT_THAT(Resolve(route(target)), IsOk());
+  }
+  for (absl::string_view target :
+       {"http://127.attacker.example/", "http://127.0.0.1.nip.io/",
+        "http://localhost.evil.com/", "http://128.0.0.1/", "http://[::2]/",
+        "http://[::ffff:8.8.8.8]/", "http://127/"}) {
+    SCOPED_TRACE(target);
+    EXPECT_THAT(Resolve(route(target)),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("http:// is accepted for loopback targets "
+                                   "only")));
+  }
+}
+
 TEST_F(ConfigTest, SyntaxErrorsAndEmptyConfigs) {
   EXPECT_THAT(Resolve("listen: [unclosed"),
               StatusIs(absl::StatusCode::kInvalidArgument,

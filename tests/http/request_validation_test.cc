@@ -17,7 +17,9 @@ namespace {
 using ::signet::testing::IsOk;
 using ::signet::testing::StatusIs;
 using ::testing::AllOf;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
 
@@ -438,6 +440,46 @@ TEST(IsTransportHeaderTest, HopByHopAndFramingInAnyCase) {
                            "Content-Type", "Proxy"}) {
     EXPECT_FALSE(IsTransportHeader(name)) << name;
   }
+}
+
+TEST(ConnectionOptionsTest, SplitsTheListAndTrimsWhitespace) {
+  // Verify the elements come out trimmed, empty ones dropped, case kept.
+  EXPECT_THAT(ConnectionOptions("keep-alive, X-Secret-Hop"),
+              ElementsAre("keep-alive", "X-Secret-Hop"));
+  EXPECT_THAT(ConnectionOptions(" ,\tclose ,, x-a\t,b"),
+              ElementsAre("close", "x-a", "b"));
+  EXPECT_THAT(ConnectionOptions("Upgrade"), ElementsAre("Upgrade"));
+  EXPECT_THAT(ConnectionOptions(""), IsEmpty());
+  EXPECT_THAT(ConnectionOptions(" , \t,"), IsEmpty());
+}
+
+TEST(EndToEndHeadersTest, DropsTransportHeadersAndTheNamesConnectionLists) {
+  // Verify names from every Connection header are dropped in any case,
+  // with the transport headers, and the rest kept in order.
+  const std::vector<HttpHeader> headers = {
+      {"Content-Type", "application/json"},
+      {"Connection", "keep-alive, X-Secret-Hop"},
+      {"x-secret-hop", "v"},
+      {"Authorization", "Bearer t"},
+      {"Keep-Alive", "timeout=5"},
+      {"X-Other", "1"},
+      {"connection", " x-other "},
+      {"Proxy-Authorization", "Basic p"},
+      {"X-Kept", "2"},
+      {"X-Other", "3"},
+  };
+  EXPECT_THAT(EndToEndHeaders(headers),
+              ElementsAre(HttpHeader{"Content-Type", "application/json"},
+                          HttpHeader{"Authorization", "Bearer t"},
+                          HttpHeader{"X-Kept", "2"}));
+}
+
+TEST(EndToEndHeadersTest, WithoutConnectionOnlyTransportHeadersGo) {
+  // Verify a request with no Connection header loses nothing else.
+  const std::vector<HttpHeader> headers = {
+      {"Host", "example"}, {"X-A", "1"}, {"TE", "trailers"}, {"X-B", "2"}};
+  EXPECT_THAT(EndToEndHeaders(headers),
+              ElementsAre(HttpHeader{"X-A", "1"}, HttpHeader{"X-B", "2"}));
 }
 
 }  // namespace

@@ -46,6 +46,7 @@ TEST(CliTest, HelpAndVersion) {
   const CliRun help = RunSignet({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.output, HasSubstr("--check-config FILE"));
+  EXPECT_THAT(help.output, HasSubstr("--allow-core-dumps"));
   const CliRun version = RunSignet({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_THAT(version.output, HasSubstr("signet "));
@@ -84,6 +85,23 @@ openapi:
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.output, HasSubstr("openapi.default.app_secret"));
   EXPECT_THAT(run.output, HasSubstr("/nonexistent/openapi-secret"));
+}
+
+TEST(CliTest, CheckConfigRefusesPlainHttpToALookalikeOfLoopback) {
+  // Verify an inbound target whose name only starts like a loopback address
+  // is not taken for one: plain http to it would leave the machine.
+  const std::string config = WriteTempFile("lookalike.yaml", R"(
+inbound_listen: 127.0.0.1:0
+inbound:
+  hooks:
+    innopaas_webhook: {user_name: {value: u}, authorization: {value: a}}
+inbound_routes:
+  - {path: /hooks, profile: hooks, target: "http://127.attacker.example/in"}
+)");
+  const CliRun run = RunSignet({"--check-config", config});
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("inbound_routes[0].target"));
+  EXPECT_THAT(run.output, HasSubstr("127.attacker.example"));
 }
 
 TEST(CliTest, ServingWithABadConfigFailsFast) {

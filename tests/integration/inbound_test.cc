@@ -232,6 +232,24 @@ TEST_F(InboundTest, AuthenticInnoPaaSPushReachesTheTargetByteForByte) {
               ::testing::IsEmpty());
 }
 
+TEST_F(InboundTest, ConnectionNamedHeadersAreNotForwarded) {
+  // Verify the headers a Connection header names are hop-by-hop (RFC 9110
+  // 7.6.1) and stay behind, in any case, while the others arrive.
+  HttpRequest push = InnoPaaSPush();
+  push.headers.push_back({"Connection", "keep-alive, X-Secret-Hop"});
+  push.headers.push_back({"X-Secret-Hop", "v"});
+  push.headers.push_back({"x-other-hop", "w"});
+  push.headers.push_back({"Connection", " X-OTHER-HOP ,"});
+  absl::StatusOr<HttpResponse> answer = Send(signet_.inbound_address, push);
+  ASSERT_THAT(answer, IsOk());
+  EXPECT_EQ(answer->status, 201) << answer->body;
+  ASSERT_EQ(target_.count(), 1u);
+  const ServerRequest got = target_.received()[0];
+  EXPECT_THAT(Values(got.headers, "X-Secret-Hop"), ::testing::IsEmpty());
+  EXPECT_THAT(Values(got.headers, "X-Other-Hop"), ::testing::IsEmpty());
+  EXPECT_THAT(Values(got.headers, "X-Custom"), ElementsAre("%41 kept as sent"));
+}
+
 TEST_F(InboundTest, AuthenticApsdaiHookReachesTheTargetOnceOnly) {
   const int64_t now = NowMs();
   const HttpRequest hook = ApsdaiHook(now, Signed(now));

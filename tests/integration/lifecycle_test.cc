@@ -1,16 +1,22 @@
 // Start-up readiness (prewarmed tokens) and graceful SIGTERM of a real
 // signet process.
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -36,12 +42,76 @@ using ::signet::testing::PostEmulatorControl;
 using ::signet::testing::SignetProcess;
 using ::signet::testing::StartEmulator;
 using ::signet::testing::StartSignet;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string PrewarmConfig(int emulator_port) {
   return absl::StrReplaceAll(EmulatorConfig(emulator_port),
                              {{"prewarm: false", "prewarm: true"},
                               {"default_deadline: 10s",
                                "default_deadline: 10s\nprewarm_timeout: 2s"}});
+}
+
+// What a server reflection ListServices exchange came back with: the RPC
+// status and the raw ServerReflectionResponse bytes (the service names are
+// plain strings in them).
+struct ReflectionAnswer {
+  grpc::Status status;
+  std::string response;
+};
+
+// Asks `address` for its services over grpc.reflection.v1alpha, as grpcurl
+// does. A generic call: no reflection proto ships with Debian's gRPC.
+ReflectionAnswer ListServices(const std::string& address) {
+  grpc::GenericStub stub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  // One operation at a time, so each Next() returns the one just started.
+  void* tag = nullptr;
+  bool ok = false;
+  call->StartCall(&tag);
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  // ServerReflectionRequest{list_services: ""}: field 7, length-delimited.
+  grpc::Slice slice(std::string("\x3a\x00", 2));
+  call->WriteLast(grpc::ByteBuffer(&slice, 1), grpc::WriteOptions(), &tag);
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  ReflectionAnswer answer;
+  grpc::ByteBuffer response;
+  call->Read(&response, &tag);
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  if (ok) {
+    std::vector<grpc::Slice> slices;
+    EXPECT_TRUE(response.Dump(&slices).ok());
+    for (const grpc::Slice& part : slices) {
+      answer.response.append(reinterpret_cast<const char*>(part.begin()),
+                             part.size());
+    }
+  }
+  call->Finish(&answer.status, &tag);
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  return answer;
+}
+
+// "soft hard" from the "Max core file size" line of /proc/<pid>/limits.
+std::string CoreFileLimit(pid_t pid) {
+  constexpr absl::string_view kName = "Max core file size";
+  std::ifstream limits(absl::StrCat("/proc/", pid, "/limits"));
+  std::string line;
+  while (std::getline(limits, line)) {
+    if (!absl::StartsWith(line, kName)) continue;
+    const std::vector<absl::string_view> fields = absl::StrSplit(
+        absl::string_view(line).substr(kName.size()), ' ', absl::SkipEmpty());
+    if (fields.size() >= 2) return absl::StrCat(fields[0], " ", fields[1]);
+  }
+  return "";
 }
 
 class LifecycleTest : public ::testing::Test {
@@ -86,6 +156,59 @@ TEST_F(LifecycleTest, TokensArePrewarmedBeforeServing) {
   v1::GetTokenResponse token;
   ASSERT_TRUE(stub->GetToken(&context, v1::GetTokenRequest(), &token).ok());
   EXPECT_TRUE(token.from_cache());
+}
+
+TEST_F(LifecycleTest, ProbeListenerServesHealthAndNothingElse) {
+  // Verify the health_listen server answers health checks but not server
+  // reflection (which would describe the whole API to anyone who reaches
+  // the pod IP), while the main listener still offers reflection.
+  absl::StatusOr<SignetProcess> signet = StartSignet(absl::StrCat(
+      EmulatorConfig(emulator_.port), "health_listen: 127.0.0.1:0\n"));
+  ASSERT_THAT(signet, IsOk());
+  ASSERT_NE(signet->health_address, "off");
+  ASSERT_FALSE(signet->health_address.empty());
+
+  auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+      signet->health_address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  HealthCheckRequest request;
+  request.set_service("liveness");
+  HealthCheckResponse response;
+  const grpc::Status status = health->Check(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+
+  const ReflectionAnswer probe = ListServices(signet->health_address);
+  EXPECT_EQ(probe.status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
+      << probe.status.error_message();
+  EXPECT_THAT(probe.response, Not(HasSubstr("signet.v1.Gateway")));
+
+  const ReflectionAnswer main = ListServices(signet->address);
+  EXPECT_TRUE(main.status.ok()) << main.status.error_message();
+  EXPECT_THAT(main.response, HasSubstr("signet.v1.Gateway"));
+  EXPECT_THAT(main.response, HasSubstr("grpc.health.v1.Health"));
+}
+
+TEST_F(LifecycleTest, CoreDumpsAreOffUnlessAllowed) {
+  // Verify signet sets its core file limit to 0 (a core would hold every
+  // secret it has read), and --allow-core-dumps leaves the inherited one.
+  // A soft limit above 0 to inherit tells "left alone" from "set to 0".
+  rlimit saved;
+  ASSERT_EQ(getrlimit(RLIMIT_CORE, &saved), 0);
+  rlimit inherited = saved;
+  inherited.rlim_cur = std::min<rlim_t>(saved.rlim_max, 1 << 20);
+  ASSERT_EQ(setrlimit(RLIMIT_CORE, &inherited), 0);
+  const std::string own = CoreFileLimit(getpid());
+  absl::StatusOr<SignetProcess> hardened =
+      StartSignet(EmulatorConfig(emulator_.port));
+  absl::StatusOr<SignetProcess> allowed =
+      StartSignet(EmulatorConfig(emulator_.port), {}, {"--allow-core-dumps"});
+  ASSERT_EQ(setrlimit(RLIMIT_CORE, &saved), 0);
+  ASSERT_THAT(hardened, IsOk());
+  EXPECT_EQ(CoreFileLimit(hardened->process->pid()), "0 0");
+  ASSERT_THAT(allowed, IsOk());
+  EXPECT_EQ(CoreFileLimit(allowed->process->pid()), own);
 }
 
 TEST_F(LifecycleTest, NotReadyUntilTheTokenUpstreamRecovers) {

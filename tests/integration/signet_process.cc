@@ -62,6 +62,7 @@ SignetProcess& SignetProcess::operator=(SignetProcess&& other) {
     address = std::move(other.address);
     admin_address = std::move(other.admin_address);
     inbound_address = std::move(other.inbound_address);
+    health_address = std::move(other.health_address);
     config_path = std::move(other.config_path);
   }
   return *this;
@@ -116,7 +117,8 @@ licenses:
 
 absl::StatusOr<SignetProcess> StartSignet(
     absl::string_view config_yaml,
-    std::vector<std::pair<std::string, std::string>> extra_env) {
+    std::vector<std::pair<std::string, std::string>> extra_env,
+    std::vector<std::string> extra_args) {
   SignetProcess signet;
   signet.config_path = WriteTempFile("config.yaml", config_yaml);
   std::vector<std::pair<std::string, std::string>> env = {
@@ -136,10 +138,11 @@ absl::StatusOr<SignetProcess> StartSignet(
   for (const auto& [name, value] : env) {
     if (IsSecretVariable(name) && !value.empty()) signet.secrets.push_back(value);
   }
-  absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(
-      {std::string(SignetBinaryPath()), "--config", signet.config_path,
-       "--log-level", "debug"},
-      std::move(env));
+  std::vector<std::string> args = {std::string(SignetBinaryPath()), "--config",
+                                   signet.config_path, "--log-level", "debug"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  absl::StatusOr<std::unique_ptr<ChildProcess>> process =
+      ChildProcess::Start(std::move(args), std::move(env));
   if (!process.ok()) return process.status();
   signet.process = *std::move(process);
   absl::StatusOr<std::string> line =
@@ -156,6 +159,10 @@ absl::StatusOr<SignetProcess> StartSignet(
   static const std::regex kInbound("\"inbound_address\":\"([^\"]+)\"");
   if (std::regex_search(*line, match, kInbound)) {
     signet.inbound_address = match[1];
+  }
+  static const std::regex kHealth("\"health_address\":\"([^\"]+)\"");
+  if (std::regex_search(*line, match, kHealth)) {
+    signet.health_address = match[1];
   }
   // Readiness is decided (prewarm done or timed out) right after; most
   // tests want the settled state. "ready" or "not ready" both end so.

@@ -43,16 +43,18 @@ struct SignetProcess {
   // From the same log line; "off" when not configured.
   std::string admin_address;
   std::string inbound_address;
+  std::string health_address;
   std::string config_path;
 };
 
 // Writes `config_yaml` to a temp file and starts signet on it with the
-// emulator's secrets in its environment (plus `extra_env`); reads the bound
-// addresses from the "listening" log line and waits until readiness is
-// settled ("ready" or "not ready").
+// emulator's secrets in its environment (plus `extra_env`) and
+// `extra_args` after its own; reads the bound addresses from the "listening"
+// log line and waits until readiness is settled ("ready" or "not ready").
 absl::StatusOr<SignetProcess> StartSignet(
     absl::string_view config_yaml,
-    std::vector<std::pair<std::string, std::string>> extra_env = {});
+    std::vector<std::pair<std::string, std::string>> extra_env = {},
+    std::vector<std::string> extra_args = {});
 
 // GET `path` on signet's admin listener: the status and body.
 struct AdminAnswer {
