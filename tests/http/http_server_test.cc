@@ -13,12 +13,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "http/curl_multi_client.h"
+#include "testing/raw_socket.h"
 #include "testing/status_matchers.h"
 
 namespace signet {
 namespace {
 
 using ::signet::testing::IsOk;
+using ::signet::testing::RawConnection;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
 using ::testing::ElementsAre;
 
 // Holds requests until the test answers them, from the test's thread.
@@ -69,8 +73,8 @@ class HttpServerTest : public ::testing::Test {
     client_ = *std::move(client);
   }
 
-  void StartServer(size_t max_body_bytes = 1024) {
-    HttpServerOptions options;
+  void StartServer(size_t max_body_bytes = 1024,
+                   HttpServerOptions options = HttpServerOptions()) {
     options.address = "127.0.0.1:0";
     options.max_body_bytes = max_body_bytes;
     auto server = HttpServer::Start(
@@ -182,6 +186,87 @@ TEST_F(HttpServerTest, StopWaitsForAnAnswerWithinTheGrace) {
   done.WaitForNotification();
   ASSERT_THAT(*answer, IsOk());
   EXPECT_EQ((*answer)->status, 200);
+}
+
+TEST_F(HttpServerTest, HeadCheckRefusesBeforeTheBodyAndCloses) {
+  // Verify a request the head check refuses is answered with the check's
+  // answer while its announced body is never sent, and the connection is
+  // closed; one the check lets through reaches the handler with its body.
+  HttpServerOptions options;
+  options.head_check =
+      [](const ServerRequest& head) -> std::optional<HttpResponse> {
+    if (FindHeader(head.headers, "X-Allowed").has_value()) return std::nullopt;
+    return PlainTextResponse(403, "refused from the head");
+  };
+  StartServer(/*max_body_bytes=*/1 << 20, options);
+
+  RawConnection refused("127.0.0.1", server_->address());
+  ASSERT_TRUE(refused.connected());
+  ASSERT_TRUE(refused.Send(
+      "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000\r\n\r\n"));
+  const RawConnection::Received answer =
+      refused.ReadUntilClosed(absl::Seconds(10));
+  EXPECT_THAT(answer.bytes, StartsWith("HTTP/1.1 403"));
+  EXPECT_THAT(answer.bytes, HasSubstr("refused from the head"));
+  EXPECT_TRUE(answer.closed);
+
+  HttpRequest allowed;
+  allowed.method = "POST";
+  allowed.url = "/x";
+  allowed.headers = {{"X-Allowed", "1"}};
+  allowed.body = "body";
+  absl::Notification done;
+  std::optional<absl::StatusOr<HttpResponse>> slot;
+  SendAsync(allowed, &done, &slot);
+  handler_.AwaitParked(1);
+  EXPECT_EQ(handler_.RequestAt(0).body, "body");
+  handler_.Answer(0, 200);
+  done.WaitForNotification();
+  ASSERT_THAT(*slot, IsOk());
+  EXPECT_EQ((*slot)->status, 200);
+}
+
+TEST_F(HttpServerTest, IncompleteHeadIsClosedAtTheHeadTimeout) {
+  // Verify a connection that keeps sending header lines, never idle, is
+  // closed once its head is overdue; the handler never sees it.
+  HttpServerOptions options;
+  options.head_timeout = absl::Milliseconds(300);
+  StartServer(1024, options);
+  RawConnection slow("127.0.0.1", server_->address());
+  ASSERT_TRUE(slow.connected());
+  ASSERT_TRUE(slow.Send("GET /x HTTP/1.1\r\n"));
+  const absl::Time start = absl::Now();
+  bool closed = false;
+  while (!closed && absl::Now() - start < absl::Seconds(10)) {
+    slow.Send("X-Pad: 1\r\n");
+    closed = slow.ReadUntilClosed(absl::Milliseconds(50)).closed;
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(250));
+}
+
+TEST_F(HttpServerTest, KeptAliveConnectionGetsAFreshHeadDeadlinePerRequest) {
+  // Verify the deadline counts from the previous answer: a connection
+  // whose requests each come quickly is not cut at the first deadline.
+  HttpServerOptions options;
+  options.head_timeout = absl::Milliseconds(300);
+  options.head_check = [](const ServerRequest&) -> std::optional<HttpResponse> {
+    return std::nullopt;
+  };
+  StartServer(1024, options);
+  RawConnection client("127.0.0.1", server_->address());
+  ASSERT_TRUE(client.connected());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client.Send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n"));
+    handler_.AwaitParked(static_cast<size_t>(i) + 1);
+    // The handler takes longer than the head timeout: its time is its own.
+    absl::SleepFor(absl::Milliseconds(400));
+    handler_.Answer(static_cast<size_t>(i), 200);
+    const RawConnection::Received answer =
+        client.ReadUntilClosed(absl::Milliseconds(200));
+    EXPECT_THAT(answer.bytes, StartsWith("HTTP/1.1 200")) << i;
+    EXPECT_FALSE(answer.closed) << i;
+  }
 }
 
 }  // namespace
