@@ -1,6 +1,9 @@
 #ifndef SIGNET_INBOUND_APSDAI_VERIFIER_H_
 #define SIGNET_INBOUND_APSDAI_VERIFIER_H_
 
+#include <memory>
+#include <utility>
+
 #include "common/clock.h"
 #include "config/settings.h"
 #include "inbound/replay_cache.h"
@@ -24,19 +27,29 @@ namespace signet {
 // Each header must appear exactly once.
 class ApsdaiVerifier final : public Verifier {
  public:
-  // `clock` must outlive the verifier.
-  ApsdaiVerifier(ApsdaiInboundSettings settings, const Clock* clock)
+  // `clock` must outlive the verifier. `seen` (not null) is the replay
+  // cache, which a reload hands on to the profile's next verifier; it is
+  // used as it is, so the caller sizes it.
+  ApsdaiVerifier(ApsdaiInboundSettings settings, const Clock* clock,
+                 std::shared_ptr<ReplayCache> seen)
       : settings_(std::move(settings)),
         clock_(*clock),
-        seen_(settings_.replay_cache_size) {}
+        seen_(std::move(seen)) {}
+  // With a new replay cache of settings.replay_cache_size.
+  ApsdaiVerifier(ApsdaiInboundSettings settings, const Clock* clock)
+      : ApsdaiVerifier(
+            settings, clock,
+            std::make_shared<ReplayCache>(settings.replay_cache_size)) {}
 
   absl::string_view scheme() const override { return "apsdai"; }
   Verdict Verify(const InboundRequest& request) override;
 
+  const std::shared_ptr<ReplayCache>& replay_cache() const { return seen_; }
+
  private:
   const ApsdaiInboundSettings settings_;
   const Clock& clock_;
-  ReplayCache seen_;
+  const std::shared_ptr<ReplayCache> seen_;
 };
 
 }  // namespace signet
