@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/caller_text.h"
 #include "inbound/apsdai_verifier.h"
 #include "inbound/innopaas_webhook_verifier.h"
 
@@ -71,8 +72,8 @@ absl::StatusOr<InboundVerifiers::Outcome> InboundVerifiers::Verify(
     absl::string_view profile, const InboundRequest& request) const {
   const auto it = verifiers_.find(profile);
   if (it == verifiers_.end()) {
-    return absl::NotFoundError(
-        absl::StrCat("inbound profile \"", profile, "\" is not configured"));
+    return absl::NotFoundError(absl::StrCat(
+        "inbound profile \"", CallerText(profile), "\" is not configured"));
   }
   Verifier& verifier = *it->second.verifier;
   Outcome outcome{verifier.Verify(request), verifier.scheme()};

@@ -84,6 +84,16 @@ TEST(InboundVerifiersTest, UnknownProfileIsNotFound) {
   EXPECT_TRUE(observer.events.empty());
 }
 
+TEST(InboundVerifiersTest, UnknownProfileEchoesAtMost64BytesOfIt) {
+  // Verify a long caller-chosen profile name is cut in NOT_FOUND.
+  FakeClock clock;
+  InboundVerifiers verifiers(Profiles(), &clock, nullptr);
+  const absl::Status status =
+      verifiers.Verify(std::string(10000, 'p'), InboundRequest()).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_LT(status.message().size(), 200u);
+}
+
 InboundRequest SignedHook(absl::Time sent, const std::string& secret) {
   const int64_t timestamp_ms = absl::ToUnixMillis(sent);
   InboundRequest request;
