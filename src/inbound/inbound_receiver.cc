@@ -48,10 +48,11 @@ void InboundReceiver::Handle(ServerRequest request,
     return;
   }
   if (!outcome->verdict.authentic()) {
-    LogWarning("inbound request refused",
-               {{"profile", route->profile},
-                {"path", route->path},
-                {"reason", std::string(RefusalLabel(outcome->verdict.reason))}});
+    refusal_log_.Warning(
+        "inbound request refused",
+        {{"profile", route->profile},
+         {"path", route->path},
+         {"reason", std::string(RefusalLabel(outcome->verdict.reason))}});
     std::move(respond)(
         PlainTextResponse(401, absl::StrCat("unauthenticated: ",
                                RefusalLabel(outcome->verdict.reason))));

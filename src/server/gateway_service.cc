@@ -83,7 +83,7 @@ bool TokenMayWait(const TokenCache& cache, absl::Time now) {
 
 ObservedCall* GatewayService::StartCall(
     const grpc::CallbackServerContext& context, absl::string_view method) {
-  return new ObservedCall(context, method, observer_, &clock_);
+  return new ObservedCall(context, method, observer_, &clock_, &refusal_log_);
 }
 
 GatewayRuntime* GatewayService::Admit(

@@ -1,6 +1,8 @@
 #include "server/observed_call.h"
 
 #include <cstdint>
+#include <initializer_list>
+#include <string>
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
@@ -38,10 +40,11 @@ std::string NewRequestId() {
 
 ObservedCall::ObservedCall(const grpc::CallbackServerContext& context,
                            absl::string_view method, RpcObserver* observer,
-                           const Clock* clock)
+                           const Clock* clock, RateLimitedLog* refusal_log)
     : method_(method),
       observer_(observer),
       clock_(*clock),
+      refusal_log_(*refusal_log),
       start_(clock->Now()),
       request_id_(CallerRequestId(context)) {
   if (request_id_.empty()) request_id_ = NewRequestId();
@@ -55,15 +58,22 @@ void ObservedCall::Complete(const absl::Status& status) {
     observer_->RpcFinished(method_, profile_, status.code(), elapsed);
   }
   if (MinLogLevel() <= LogLevel::kInfo) {
-    LogInfo("rpc",
-            {{"method", method_},
-             {"profile", profile_},
-             {"caller", caller_},
-             {"code", absl::StatusCodeToString(status.code())},
-             {"duration_ms", absl::ToDoubleMilliseconds(elapsed)},
-             {"upstream_status", upstream_status_},
-             {"request_id", request_id_},
-             {"error", status.message()}});
+    const std::string code = absl::StatusCodeToString(status.code());
+    const std::initializer_list<LogField> fields = {
+        {"method", method_},
+        {"profile", profile_},
+        {"caller", caller_},
+        {"code", code},
+        {"duration_ms", absl::ToDoubleMilliseconds(elapsed)},
+        {"upstream_status", upstream_status_},
+        {"request_id", request_id_},
+        {"error", status.message()}};
+    if (status.code() == absl::StatusCode::kUnauthenticated ||
+        status.code() == absl::StatusCode::kPermissionDenied) {
+      refusal_log_.Log(LogLevel::kInfo, "rpc", fields, code);
+    } else {
+      LogInfo("rpc", fields);
+    }
   }
   Finish(ToGrpcStatus(status));
 }

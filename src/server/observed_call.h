@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "log/rate_limited_log.h"
 #include "server/in_flight_limiter.h"
 #include "server/rpc_observer.h"
 
@@ -21,12 +22,16 @@ namespace signet {
 // one) that is sent upstream, and on completion writes the access log line
 // and reports to the RpcObserver. Handlers create it at their start and
 // call Complete exactly once, from any thread; gRPC deletes it in OnDone.
+// The lines of calls refused as UNAUTHENTICATED or PERMISSION_DENIED go
+// through `refusal_log`: anyone who reaches the port can cause those, as
+// fast as they like.
 class ObservedCall final : public grpc::ServerUnaryReactor {
  public:
-  // `observer` may be null; it and `clock` must outlive the call.
+  // `observer` may be null; it, `clock` and `refusal_log` must outlive the
+  // call.
   ObservedCall(const grpc::CallbackServerContext& context,
                absl::string_view method, RpcObserver* observer,
-               const Clock* clock);
+               const Clock* clock, RateLimitedLog* refusal_log);
 
   const std::string& request_id() const { return request_id_; }
   absl::string_view method() const { return method_; }
@@ -62,6 +67,7 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
   const absl::string_view method_;
   RpcObserver* const observer_;
   const Clock& clock_;
+  RateLimitedLog& refusal_log_;
   const absl::Time start_;
   std::string request_id_;
   std::string profile_;
