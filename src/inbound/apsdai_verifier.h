@@ -20,10 +20,13 @@ namespace signet {
 //     urlencode(base64(HMAC-SHA256(secret, timestamp + "\n" + secret)))
 //     recomputed from that timestamp (signature mode), in constant time;
 //   - in signature mode, the token was not accepted before. It binds the
-//     timestamp, so it is remembered until it leaves the window. Password
-//     mode has no per-request value to remember (the token is always the
-//     password and the timestamp is not signed), so it cannot refuse
-//     replays; prefer signature mode.
+//     timestamp (and the secret), so it is remembered until it leaves the
+//     window; keying by (timestamp, token) would add nothing. Two genuine
+//     hooks signed in the same millisecond carry the same token and are
+//     indistinguishable from a replay (the seed signs nothing else), so
+//     the second is refused. Password mode has no per-request value to
+//     remember (the token is always the password and the timestamp is not
+//     signed), so it does not refuse repeats at all; prefer signature mode.
 // Each header must appear exactly once.
 class ApsdaiVerifier final : public Verifier {
  public:

@@ -143,6 +143,21 @@ TEST(InboundVerifiersTest, ReplayIsRefusedAcrossAReloadThatChangesTheProfile) {
   }
 }
 
+TEST(InboundVerifiersTest, RotatedSecretSameMillisecondIsNotAReplay) {
+  // Verify the carried-over cache is keyed by the token, which binds the
+  // timestamp and the secret: a hook signed with the rotated secret at the
+  // very millisecond of one accepted before the reload is accepted.
+  FakeClock clock;
+  const InboundVerifiers before(Profiles(), &clock, nullptr);
+  ASSERT_EQ(VerifyLicenses(before, SignedHook(clock.Now(), "s")), "");
+  std::map<std::string, InboundSettings> rotated = Profiles();
+  rotated["licenses"].apsdai->secret = Secret("s2");
+  const InboundVerifiers after(rotated, &clock, nullptr, &before);
+  EXPECT_EQ(VerifyLicenses(after, SignedHook(clock.Now(), "s2")), "");
+  EXPECT_EQ(VerifyLicenses(after, SignedHook(clock.Now(), "s")),
+            "wrong_credentials");
+}
+
 TEST(InboundVerifiersTest, WiderWindowAfterReloadKeepsOldEntriesLonger) {
   // Verify a hook accepted under a 1-minute window stays refused once a
   // reload widens the window to 10 minutes, past its first minute.
