@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/caller_text.h"
 
 namespace signet {
 namespace {
@@ -52,7 +53,7 @@ absl::StatusOr<std::string> CallerAuthorizer::Authorize(
   if (!Allows(*match, rpc, profile)) {
     return absl::PermissionDeniedError(
         absl::StrCat("caller \"", match->name, "\" may not call ", rpc,
-                     " on profile \"", profile, "\""));
+                     " on profile \"", CallerText(profile), "\""));
   }
   return match->name;
 }

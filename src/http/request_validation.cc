@@ -9,14 +9,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/caller_text.h"
 
 namespace signet {
 namespace {
 
 // Framing and hop-by-hop headers belong to the transport (RFC 9110 7.6.1).
 constexpr absl::string_view kTransportHeaders[] = {
-    "host",    "connection", "content-length", "transfer-encoding", "te",
-    "trailer", "upgrade",    "keep-alive",     "expect"};
+    "host",  "connection", "content-length", "transfer-encoding",
+    "te",    "trailer",    "upgrade",        "keep-alive",
+    "expect"};
 
 bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
@@ -133,14 +135,14 @@ absl::StatusOr<std::string> NormalizeForwardMethod(absl::string_view method) {
     if (upper == allowed) return upper;
   }
   if (method.empty()) return Invalid("method: missing");
-  return Invalid(
-      "method: must be GET, POST, PUT, PATCH, DELETE or HEAD");
+  return Invalid("method: must be GET, POST, PUT, PATCH, DELETE or HEAD");
 }
 
 absl::Status ValidateForwardPath(absl::string_view path) {
   if (path.empty() || path[0] != '/') {
-    return Invalid("path: must start with '/' (a path under the profile's "
-                   "base_url, not a URL)");
+    return Invalid(
+        "path: must start with '/' (a path under the profile's "
+        "base_url, not a URL)");
   }
   if (absl::StartsWith(path, "//")) {
     return Invalid("path: must not start with \"//\"");
@@ -170,8 +172,8 @@ absl::Status ValidateCallerHeaders(const std::vector<HttpHeader>& headers,
                                    absl::Span<const absl::string_view> reserved,
                                    const HeaderLimits& limits) {
   if (headers.size() > limits.max_headers) {
-    return Invalid(absl::StrCat("headers: at most ", limits.max_headers,
-                                " are allowed"));
+    return Invalid(
+        absl::StrCat("headers: at most ", limits.max_headers, " are allowed"));
   }
   for (const HttpHeader& header : headers) {
     if (header.name.empty()) return Invalid("headers: a header name is empty");
@@ -183,24 +185,25 @@ absl::Status ValidateCallerHeaders(const std::vector<HttpHeader>& headers,
       }
     }
     if (header.name.size() + header.value.size() > limits.max_header_bytes) {
-      return Invalid(absl::StrCat("headers: ", header.name, " is longer than ",
-                                  limits.max_header_bytes, " bytes"));
+      return Invalid(absl::StrCat("headers: ", CallerText(header.name),
+                                  " is longer than ", limits.max_header_bytes,
+                                  " bytes"));
     }
     for (unsigned char c : header.value) {
       if (IsControl(c) && c != '\t') {
-        return Invalid(absl::StrCat(
-            "headers: the value of ", header.name,
-            " holds CR, LF, NUL or another control character"));
+        return Invalid(
+            absl::StrCat("headers: the value of ", CallerText(header.name),
+                         " holds CR, LF, NUL or another control character"));
       }
     }
     if (IsTransportHeader(header.name)) {
-      return Invalid(absl::StrCat("headers: ", header.name,
+      return Invalid(absl::StrCat("headers: ", CallerText(header.name),
                                   " is a hop-by-hop or framing header that "
                                   "signet manages"));
     }
     for (absl::string_view name : reserved) {
       if (absl::EqualsIgnoreCase(header.name, name)) {
-        return Invalid(absl::StrCat("headers: ", header.name,
+        return Invalid(absl::StrCat("headers: ", CallerText(header.name),
                                     " is set by signet for this profile and "
                                     "cannot be given or overridden"));
       }
@@ -221,7 +224,7 @@ absl::Status ValidateQuery(const std::map<std::string, std::string>& query,
     }
     for (unsigned char c : value) {
       if (IsControl(c)) {
-        return Invalid(absl::StrCat(what, ": the value of ", key,
+        return Invalid(absl::StrCat(what, ": the value of ", CallerText(key),
                                     " holds CR, LF, NUL or another control "
                                     "character"));
       }

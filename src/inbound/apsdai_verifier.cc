@@ -25,11 +25,10 @@ Verdict ApsdaiVerifier::Verify(const InboundRequest& request) {
   absl::string_view user_agent;
   absl::string_view timestamp_text;
   absl::string_view token;
-  for (auto [name, value] :
-       {std::pair<absl::string_view, absl::string_view*>{"User-Agent",
-                                                        &user_agent},
-        {"X-Apsdai-Timestamp", &timestamp_text},
-        {"X-Apsdai-Token", &token}}) {
+  for (auto [name, value] : {std::pair<absl::string_view, absl::string_view*>{
+                                 "User-Agent", &user_agent},
+                             {"X-Apsdai-Timestamp", &timestamp_text},
+                             {"X-Apsdai-Token", &token}}) {
     Verdict verdict = FindSingleHeader(request.headers, name, value);
     if (!verdict.authentic()) return verdict;
   }
@@ -60,8 +59,7 @@ Verdict ApsdaiVerifier::Verify(const InboundRequest& request) {
     return Verdict::Refused(
         RefusalReason::kFuture,
         absl::StrCat("X-Apsdai-Timestamp is ", WholeSeconds(sent - now),
-                     "s ahead (window ", WholeSeconds(settings_.window),
-                     "s)"));
+                     "s ahead (window ", WholeSeconds(settings_.window), "s)"));
   }
 
   if (settings_.verification == LicenseVerification::kPassword) {
@@ -76,7 +74,7 @@ Verdict ApsdaiVerifier::Verify(const InboundRequest& request) {
     return Verdict::Refused(RefusalReason::kWrongCredentials,
                             "X-Apsdai-Token does not match");
   }
-  switch (seen_.Remember(token, sent + settings_.window, now)) {
+  switch (seen_->Remember(token, sent, settings_.window, now)) {
     case ReplayCache::Result::kFresh:
       return Verdict::Authentic();
     case ReplayCache::Result::kReplayed:

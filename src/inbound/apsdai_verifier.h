@@ -1,6 +1,9 @@
 #ifndef SIGNET_INBOUND_APSDAI_VERIFIER_H_
 #define SIGNET_INBOUND_APSDAI_VERIFIER_H_
 
+#include <memory>
+#include <utility>
+
 #include "common/clock.h"
 #include "config/settings.h"
 #include "inbound/replay_cache.h"
@@ -17,26 +20,39 @@ namespace signet {
 //     urlencode(base64(HMAC-SHA256(secret, timestamp + "\n" + secret)))
 //     recomputed from that timestamp (signature mode), in constant time;
 //   - in signature mode, the token was not accepted before. It binds the
-//     timestamp, so it is remembered until it leaves the window. Password
-//     mode has no per-request value to remember (the token is always the
-//     password and the timestamp is not signed), so it cannot refuse
-//     replays; prefer signature mode.
+//     timestamp (and the secret), so it is remembered until it leaves the
+//     window; keying by (timestamp, token) would add nothing. Two genuine
+//     hooks signed in the same millisecond carry the same token and are
+//     indistinguishable from a replay (the seed signs nothing else), so
+//     the second is refused. Password mode has no per-request value to
+//     remember (the token is always the password and the timestamp is not
+//     signed), so it does not refuse repeats at all; prefer signature mode.
 // Each header must appear exactly once.
 class ApsdaiVerifier final : public Verifier {
  public:
-  // `clock` must outlive the verifier.
-  ApsdaiVerifier(ApsdaiInboundSettings settings, const Clock* clock)
+  // `clock` must outlive the verifier. `seen` (not null) is the replay
+  // cache, which a reload hands on to the profile's next verifier; it is
+  // used as it is, so the caller sizes it.
+  ApsdaiVerifier(ApsdaiInboundSettings settings, const Clock* clock,
+                 std::shared_ptr<ReplayCache> seen)
       : settings_(std::move(settings)),
         clock_(*clock),
-        seen_(settings_.replay_cache_size) {}
+        seen_(std::move(seen)) {}
+  // With a new replay cache of settings.replay_cache_size.
+  ApsdaiVerifier(ApsdaiInboundSettings settings, const Clock* clock)
+      : ApsdaiVerifier(
+            settings, clock,
+            std::make_shared<ReplayCache>(settings.replay_cache_size)) {}
 
   absl::string_view scheme() const override { return "apsdai"; }
   Verdict Verify(const InboundRequest& request) override;
 
+  const std::shared_ptr<ReplayCache>& replay_cache() const { return seen_; }
+
  private:
   const ApsdaiInboundSettings settings_;
   const Clock& clock_;
-  ReplayCache seen_;
+  const std::shared_ptr<ReplayCache> seen_;
 };
 
 }  // namespace signet

@@ -57,10 +57,11 @@ std::optional<HttpResponse> InboundReceiver::CheckHead(
     return PlainTextResponse(500, "inbound route misconfigured");
   }
   if (!outcome->verdict.authentic()) {
-    LogWarning("inbound request refused",
-               {{"profile", route->profile},
-                {"path", route->path},
-                {"reason", std::string(RefusalLabel(outcome->verdict.reason))}});
+    refusal_log_.Warning(
+        "inbound request refused",
+        {{"profile", route->profile},
+         {"path", route->path},
+         {"reason", std::string(RefusalLabel(outcome->verdict.reason))}});
     return PlainTextResponse(401, absl::StrCat("unauthenticated: ",
                                                RefusalLabel(outcome->verdict.reason)));
   }

@@ -14,6 +14,7 @@
 #include "http/http_client.h"
 #include "http/http_server.h"
 #include "inbound/inbound_verifiers.h"
+#include "log/rate_limited_log.h"
 
 namespace signet {
 
@@ -76,6 +77,8 @@ class InboundReceiver {
   const VerifierSource verifiers_;
   HttpClient& http_;
   const Clock& clock_;
+  // Refusals can come as fast as anyone can send them.
+  mutable RateLimitedLog refusal_log_{&clock_};
   std::unique_ptr<HttpServer> server_;
 };
 

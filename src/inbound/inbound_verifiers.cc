@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/caller_text.h"
 #include "inbound/apsdai_verifier.h"
 #include "inbound/innopaas_webhook_verifier.h"
 
@@ -35,24 +36,34 @@ InboundVerifiers::InboundVerifiers(
     InboundObserver* observer, const InboundVerifiers* previous)
     : observer_(observer) {
   for (const auto& [name, profile] : settings) {
+    const Entry* old = nullptr;
     if (previous != nullptr) {
-      const auto old = previous->verifiers_.find(name);
-      if (old != previous->verifiers_.end() &&
-          SameSettings(old->second.settings, profile)) {
-        verifiers_.emplace(name, old->second);
-        continue;
-      }
+      const auto it = previous->verifiers_.find(name);
+      if (it != previous->verifiers_.end()) old = &it->second;
+    }
+    if (old != nullptr && SameSettings(old->settings, profile)) {
+      verifiers_.emplace(name, *old);
+      continue;
     }
     // The resolver guarantees exactly one scheme per profile.
-    std::shared_ptr<Verifier> verifier;
     if (profile.innopaas_webhook.has_value()) {
-      verifier =
-          std::make_shared<InnoPaasWebhookVerifier>(*profile.innopaas_webhook);
+      verifiers_.emplace(name, Entry{profile,
+                                     std::make_shared<InnoPaasWebhookVerifier>(
+                                         *profile.innopaas_webhook),
+                                     nullptr});
     } else if (profile.apsdai.has_value()) {
-      verifier = std::make_shared<ApsdaiVerifier>(*profile.apsdai, clock);
-    }
-    if (verifier != nullptr) {
-      verifiers_.emplace(name, Entry{profile, std::move(verifier)});
+      const ApsdaiInboundSettings& apsdai = *profile.apsdai;
+      std::shared_ptr<ReplayCache> seen;
+      if (old != nullptr && old->replay_cache != nullptr) {
+        seen = old->replay_cache;
+        seen->Reconfigure(apsdai.replay_cache_size, apsdai.window);
+      } else {
+        seen = std::make_shared<ReplayCache>(apsdai.replay_cache_size);
+      }
+      verifiers_.emplace(
+          name,
+          Entry{profile, std::make_shared<ApsdaiVerifier>(apsdai, clock, seen),
+                seen});
     }
   }
 }
@@ -62,7 +73,7 @@ absl::StatusOr<InboundVerifiers::Outcome> InboundVerifiers::Verify(
   const auto it = verifiers_.find(profile);
   if (it == verifiers_.end()) {
     return absl::NotFoundError(absl::StrCat(
-        "inbound profile \"", profile, "\" is not configured"));
+        "inbound profile \"", CallerText(profile), "\" is not configured"));
   }
   Verifier& verifier = *it->second.verifier;
   Outcome outcome{verifier.Verify(request), verifier.scheme()};

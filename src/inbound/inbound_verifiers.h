@@ -2,6 +2,7 @@
 #define SIGNET_INBOUND_INBOUND_VERIFIERS_H_
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -9,6 +10,7 @@
 #include "common/clock.h"
 #include "config/settings.h"
 #include "inbound/inbound_observer.h"
+#include "inbound/replay_cache.h"
 #include "inbound/verifier.h"
 
 namespace signet {
@@ -25,7 +27,10 @@ class InboundVerifiers {
 
   // `clock` and `observer` (may be null) must outlive this. Verifiers whose
   // settings equal those in `previous` (may be null) are taken over from
-  // it, so a config reload does not forget accepted APSDAI signatures.
+  // it. An APSDAI profile whose settings changed gets a new verifier but
+  // keeps the same replay cache (shared with `previous`, which may still
+  // be verifying), so no reload makes an accepted signature acceptable
+  // again.
   InboundVerifiers(const std::map<std::string, InboundSettings>& settings,
                    const Clock* clock, InboundObserver* observer,
                    const InboundVerifiers* previous = nullptr);
@@ -38,6 +43,8 @@ class InboundVerifiers {
   struct Entry {
     InboundSettings settings;
     std::shared_ptr<Verifier> verifier;
+    // APSDAI only; the verifier's, kept here to hand on at a reload.
+    std::shared_ptr<ReplayCache> replay_cache;
   };
   std::map<std::string, Entry, std::less<>> verifiers_;
   InboundObserver* const observer_;

@@ -1,20 +1,35 @@
 #include "inbound/replay_cache.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "crypto/digest.h"
 
 namespace signet {
 
 ReplayCache::Result ReplayCache::Remember(absl::string_view token,
-                                          absl::Time forget_after,
+                                          absl::Time sent,
+                                          absl::Duration window,
                                           absl::Time now) {
   std::string key = Sha256Hex(token);
+  const absl::Time forget_after = sent + window;
   absl::MutexLock lock(&mu_);
   DropExpired(now);
   if (seen_.contains(key)) return Result::kReplayed;
   if (seen_.size() >= capacity_) return Result::kFull;
-  seen_.emplace(key, forget_after);
+  seen_.emplace(key, Entry{sent, forget_after});
   by_expiry_.emplace(forget_after, std::move(key));
   return Result::kFresh;
+}
+
+void ReplayCache::Reconfigure(size_t capacity, absl::Duration window) {
+  absl::MutexLock lock(&mu_);
+  capacity_ = capacity;
+  by_expiry_.clear();
+  for (auto& [key, entry] : seen_) {
+    entry.forget_after = std::max(entry.forget_after, entry.sent + window);
+    by_expiry_.emplace(entry.forget_after, key);
+  }
 }
 
 size_t ReplayCache::size() const {

@@ -15,6 +15,7 @@ namespace signet {
 namespace {
 
 std::atomic<int> min_level{static_cast<int>(LogLevel::kInfo)};
+std::atomic<LogSink*> sink{nullptr};
 
 absl::string_view LevelName(LogLevel level) {
   switch (level) {
@@ -100,8 +101,12 @@ bool ParseLogLevel(absl::string_view text, LogLevel* level) {
   return true;
 }
 
+void SetLogSink(LogSink* new_sink) {
+  sink.store(new_sink, std::memory_order_release);
+}
+
 void Log(LogLevel level, absl::string_view message,
-         std::initializer_list<LogField> fields) {
+         absl::Span<const LogField> fields) {
   if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed)) {
     return;
   }
@@ -117,6 +122,10 @@ void Log(LogLevel level, absl::string_view message,
     field.AppendJson(&line);
   }
   line += "}\n";
+  if (LogSink* to = sink.load(std::memory_order_acquire); to != nullptr) {
+    to->Write(line);
+    return;
+  }
   // One write(2) per line: lines from different threads never interleave.
   const char* data = line.data();
   size_t left = line.size();

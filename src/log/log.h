@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "absl/types/variant.h"
 
 namespace signet {
@@ -46,23 +47,42 @@ LogLevel MinLogLevel();
 bool ParseLogLevel(absl::string_view text, LogLevel* level);
 
 void Log(LogLevel level, absl::string_view message,
-         std::initializer_list<LogField> fields = {});
+         absl::Span<const LogField> fields);
+inline void Log(LogLevel level, absl::string_view message,
+                std::initializer_list<LogField> fields = {}) {
+  Log(level, message, absl::MakeConstSpan(fields.begin(), fields.size()));
+}
 
-inline void LogDebug(absl::string_view m, std::initializer_list<LogField> f = {}) {
+inline void LogDebug(absl::string_view m,
+                     std::initializer_list<LogField> f = {}) {
   Log(LogLevel::kDebug, m, f);
 }
-inline void LogInfo(absl::string_view m, std::initializer_list<LogField> f = {}) {
+inline void LogInfo(absl::string_view m,
+                    std::initializer_list<LogField> f = {}) {
   Log(LogLevel::kInfo, m, f);
 }
-inline void LogWarning(absl::string_view m, std::initializer_list<LogField> f = {}) {
+inline void LogWarning(absl::string_view m,
+                       std::initializer_list<LogField> f = {}) {
   Log(LogLevel::kWarning, m, f);
 }
-inline void LogError(absl::string_view m, std::initializer_list<LogField> f = {}) {
+inline void LogError(absl::string_view m,
+                     std::initializer_list<LogField> f = {}) {
   Log(LogLevel::kError, m, f);
 }
 
 // Appends `text` as a JSON string literal (quotes included).
 void AppendJsonString(absl::string_view text, std::string* out);
+
+// Receives each finished line (newline included) instead of stderr.
+class LogSink {
+ public:
+  virtual ~LogSink() = default;
+  virtual void Write(absl::string_view line) = 0;
+};
+
+// For tests: `sink` (null for stderr again) must stay alive until it is
+// replaced and no Log call that may have read it is still running.
+void SetLogSink(LogSink* sink);
 
 }  // namespace signet
 

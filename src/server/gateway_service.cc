@@ -83,7 +83,8 @@ bool TokenMayWait(const TokenCache& cache, absl::Time now) {
 
 CallPtr GatewayService::StartCall(const grpc::CallbackServerContext& context,
                                   absl::string_view method) {
-  return ObservedCall::Start(context, method, observer_, &clock_);
+  return ObservedCall::Start(context, method, observer_, &clock_,
+                             &refusal_log_);
 }
 
 GatewayRuntime* GatewayService::Admit(

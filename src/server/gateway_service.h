@@ -11,6 +11,7 @@
 #include "forward/signed_sender.h"
 #include "http/http_client.h"
 #include "inbound/inbound_verifiers.h"
+#include "log/rate_limited_log.h"
 #include "server/gateway_runtime.h"
 #include "server/in_flight_limiter.h"
 #include "server/observed_call.h"
@@ -44,10 +45,9 @@ class GatewayService final : public v1::Gateway::CallbackService {
                                    const v1::VerifyRequest* request,
                                    v1::VerifyResponse* response) override;
 
-  grpc::ServerUnaryReactor* CallInnoPaaS(
-      grpc::CallbackServerContext* context,
-      const v1::CallInnoPaaSRequest* request,
-      v1::HttpResponse* response) override;
+  grpc::ServerUnaryReactor* CallInnoPaaS(grpc::CallbackServerContext* context,
+                                         const v1::CallInnoPaaSRequest* request,
+                                         v1::HttpResponse* response) override;
 
   grpc::ServerUnaryReactor* FetchLicenses(
       grpc::CallbackServerContext* context,
@@ -112,6 +112,8 @@ class GatewayService final : public v1::Gateway::CallbackService {
   InFlightLimiter in_flight_;
   const Clock& clock_;
   Scheduler& scheduler_;
+  // The access log lines of refused callers, throttled (see ObservedCall).
+  RateLimitedLog refusal_log_{&clock_};
 };
 
 }  // namespace signet

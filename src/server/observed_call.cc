@@ -1,6 +1,8 @@
 #include "server/observed_call.h"
 
 #include <cstdint>
+#include <initializer_list>
+#include <string>
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
@@ -38,20 +40,21 @@ std::string NewRequestId() {
 
 std::shared_ptr<ObservedCall> ObservedCall::Start(
     const grpc::CallbackServerContext& context, absl::string_view method,
-    RpcObserver* observer, const Clock* clock) {
+    RpcObserver* observer, const Clock* clock, RateLimitedLog* refusal_log) {
   // Not make_shared: a weak deadline timer must not pin the whole object.
   std::shared_ptr<ObservedCall> call(
-      new ObservedCall(context, method, observer, clock));
+      new ObservedCall(context, method, observer, clock, refusal_log));
   call->self_ = call;
   return call;
 }
 
 ObservedCall::ObservedCall(const grpc::CallbackServerContext& context,
                            absl::string_view method, RpcObserver* observer,
-                           const Clock* clock)
+                           const Clock* clock, RateLimitedLog* refusal_log)
     : method_(method),
       observer_(observer),
       clock_(*clock),
+      refusal_log_(*refusal_log),
       start_(clock->Now()),
       request_id_(CallerRequestId(context)) {
   if (request_id_.empty()) request_id_ = NewRequestId();
@@ -65,15 +68,22 @@ void ObservedCall::Complete(const absl::Status& status) {
     observer_->RpcFinished(method_, profile_, status.code(), elapsed);
   }
   if (MinLogLevel() <= LogLevel::kInfo) {
-    LogInfo("rpc",
-            {{"method", method_},
-             {"profile", profile_},
-             {"caller", caller_},
-             {"code", absl::StatusCodeToString(status.code())},
-             {"duration_ms", absl::ToDoubleMilliseconds(elapsed)},
-             {"upstream_status", upstream_status_},
-             {"request_id", request_id_},
-             {"error", status.message()}});
+    const std::string code = absl::StatusCodeToString(status.code());
+    const std::initializer_list<LogField> fields = {
+        {"method", method_},
+        {"profile", profile_},
+        {"caller", caller_},
+        {"code", code},
+        {"duration_ms", absl::ToDoubleMilliseconds(elapsed)},
+        {"upstream_status", upstream_status_},
+        {"request_id", request_id_},
+        {"error", status.message()}};
+    if (status.code() == absl::StatusCode::kUnauthenticated ||
+        status.code() == absl::StatusCode::kPermissionDenied) {
+      refusal_log_.Log(LogLevel::kInfo, "rpc", fields, code);
+    } else {
+      LogInfo("rpc", fields);
+    }
   }
   Finish(ToGrpcStatus(status));
 }

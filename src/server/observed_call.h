@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "log/rate_limited_log.h"
 #include "server/in_flight_limiter.h"
 #include "server/rpc_observer.h"
 
@@ -20,7 +21,9 @@ namespace signet {
 // The reactor of one unary Gateway RPC. Besides finishing the call it
 // gives the call a request id (the caller's x-request-id metadata, or a new
 // one) that is sent upstream, and on completion writes the access log line
-// and reports to the RpcObserver.
+// and reports to the RpcObserver. The lines of calls refused as
+// UNAUTHENTICATED or PERMISSION_DENIED go through `refusal_log`: anyone who
+// reaches the port can cause those, as fast as they like.
 //
 // Ownership, not timing, keeps it valid: it is shared-owned by gRPC (until
 // OnDone) and by every callback that may still run for it (a token fetch, a
@@ -34,11 +37,12 @@ namespace signet {
 // runtime's profiles however long it runs, across any number of reloads.
 class ObservedCall final : public grpc::ServerUnaryReactor {
  public:
-  // `observer` may be null; it and `clock` must outlive every call that
-  // can still be completed (the server drains calls before they go).
+  // `observer` may be null; it, `clock` and `refusal_log` must outlive
+  // every call that can still be completed (the server drains calls
+  // before they go).
   static std::shared_ptr<ObservedCall> Start(
       const grpc::CallbackServerContext& context, absl::string_view method,
-      RpcObserver* observer, const Clock* clock);
+      RpcObserver* observer, const Clock* clock, RateLimitedLog* refusal_log);
 
   ObservedCall(const ObservedCall&) = delete;
   ObservedCall& operator=(const ObservedCall&) = delete;
@@ -93,11 +97,12 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
  private:
   ObservedCall(const grpc::CallbackServerContext& context,
                absl::string_view method, RpcObserver* observer,
-               const Clock* clock);
+               const Clock* clock, RateLimitedLog* refusal_log);
 
   const absl::string_view method_;
   RpcObserver* const observer_;
   const Clock& clock_;
+  RateLimitedLog& refusal_log_;
   const absl::Time start_;
   std::string request_id_;
   std::string profile_;

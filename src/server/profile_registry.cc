@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/caller_text.h"
 #include "signers/apsdai_signer.h"
 #include "signers/bearer_token_signer.h"
 #include "signers/static_header_signer.h"
@@ -42,8 +43,8 @@ bool Contains(const Map& map, absl::string_view name) {
 template <typename Runtime>
 void AttachUpstream(Runtime& runtime, const std::string& name,
                     const GatewayEnv& env) {
-  runtime.upstream = std::make_unique<UpstreamTransport>(
-      name, runtime.settings.upstream, env);
+  runtime.upstream =
+      std::make_unique<UpstreamTransport>(name, runtime.settings.upstream, env);
   runtime.http = runtime.upstream->forward();
 }
 
@@ -72,8 +73,8 @@ ProfileRegistry::ProfileRegistry(GatewaySettings settings,
     options.min_refresh_interval = profile.min_refresh_interval;
     options.observer = env.observers.tokens;
     options.profile = name;
-    runtime->cache = std::make_unique<TokenCache>(runtime->source.get(), env.clock,
-                                                  std::move(options));
+    runtime->cache = std::make_unique<TokenCache>(
+        runtime->source.get(), env.clock, std::move(options));
     runtime->signer = std::make_unique<BearerTokenSigner>(
         runtime->cache.get(), runtime->settings.app_id);
     openapi_.emplace(name, std::move(runtime));
@@ -115,11 +116,11 @@ absl::Status ProfileRegistry::Missing(absl::string_view wanted,
   if (Contains(settings_.innopaas, name)) kinds.push_back("innopaas");
   if (Contains(settings_.licenses, name)) kinds.push_back("licenses");
   if (kinds.empty()) {
-    return absl::NotFoundError(absl::StrCat("profile \"", name,
-                                            "\" is not configured"));
+    return absl::NotFoundError(
+        absl::StrCat("profile \"", CallerText(name), "\" is not configured"));
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "profile \"", name, "\" is configured only under ",
+      "profile \"", CallerText(name), "\" is configured only under ",
       absl::StrJoin(kinds, ", "), "; this call needs one under ", wanted));
 }
 

@@ -57,7 +57,8 @@ TEST(CallerAuthorizerTest, GrantsMatchRpcAndProfile) {
             "admin");
 }
 
-TEST(CallerAuthorizerTest, MissingMalformedOrUnknownCredentialIsUnauthenticated) {
+TEST(CallerAuthorizerTest,
+     MissingMalformedOrUnknownCredentialIsUnauthenticated) {
   const auto callers = TwoCallers();
   CallerAuthorizer authorizer(&callers);
   EXPECT_THAT(authorizer.Authorize(std::nullopt, "GetToken", "").status(),
@@ -69,11 +70,11 @@ TEST(CallerAuthorizerTest, MissingMalformedOrUnknownCredentialIsUnauthenticated)
   EXPECT_THAT(authorizer.Authorize("Bearer ", "GetToken", "").status(),
               StatusIs(absl::StatusCode::kUnauthenticated));
   // A prefix or an extension of a real credential is not it.
-  EXPECT_THAT(authorizer
-                  .Authorize("Bearer billing-credential-012345678",
-                             "CallInnoPaaS", "")
-                  .status(),
-              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(
+      authorizer
+          .Authorize("Bearer billing-credential-012345678", "CallInnoPaaS", "")
+          .status(),
+      StatusIs(absl::StatusCode::kUnauthenticated));
   EXPECT_THAT(authorizer
                   .Authorize("Bearer billing-credential-0123456789x",
                              "CallInnoPaaS", "")
@@ -101,6 +102,19 @@ TEST(CallerAuthorizerTest, ErrorsNeverContainThePresentedCredential) {
                 AllOf(Not(HasSubstr("credential-0123456789")),
                       Not(HasSubstr("wrong-secret-value"))));
   }
+}
+
+TEST(CallerAuthorizerTest, PermissionDeniedEchoesAtMost64BytesOfTheProfile) {
+  // Verify the caller-chosen profile name is cut and escaped in the error.
+  const auto callers = TwoCallers();
+  CallerAuthorizer authorizer(&callers);
+  const std::string profile = "p\n" + std::string(10000, 'x');
+  const absl::StatusOr<std::string> caller = authorizer.Authorize(
+      "Bearer billing-credential-0123456789", "CallInnoPaaS", profile);
+  ASSERT_THAT(caller, StatusIs(absl::StatusCode::kPermissionDenied,
+                               HasSubstr("\"p\\n")));
+  EXPECT_LT(caller.status().message().size(), 200u);
+  EXPECT_THAT(caller.status().message(), HasSubstr("(+9938 bytes)"));
 }
 
 }  // namespace

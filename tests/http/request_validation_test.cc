@@ -430,10 +430,10 @@ TEST(NormalizeForwardMethodTest, RefusesEverythingElse) {
 
 TEST(IsTransportHeaderTest, HopByHopAndFramingInAnyCase) {
   // Verify the connection's own headers are recognized and others are not.
-  for (const char* name : {"Host", "connection", "CONTENT-LENGTH", "TE",
-                           "Transfer-Encoding", "Trailer", "Upgrade",
-                           "Keep-Alive", "Expect", "Proxy-Authorization",
-                           "proxy-connection"}) {
+  for (const char* name :
+       {"Host", "connection", "CONTENT-LENGTH", "TE", "Transfer-Encoding",
+        "Trailer", "Upgrade", "Keep-Alive", "Expect", "Proxy-Authorization",
+        "proxy-connection"}) {
     EXPECT_TRUE(IsTransportHeader(name)) << name;
   }
   for (const char* name : {"Authorization", "AppKey", "X-Proxy", "Hostname",
@@ -480,6 +480,34 @@ TEST(EndToEndHeadersTest, WithoutConnectionOnlyTransportHeadersGo) {
       {"Host", "example"}, {"X-A", "1"}, {"TE", "trailers"}, {"X-B", "2"}};
   EXPECT_THAT(EndToEndHeaders(headers),
               ElementsAre(HttpHeader{"X-A", "1"}, HttpHeader{"X-B", "2"}));
+}
+
+TEST(ValidateCallerHeadersTest, ErrorsEchoAtMost64BytesOfAHeaderName) {
+  // Verify a long header name is cut in the error (it reaches the caller
+  // and the rpc log line), whichever check refuses it.
+  const std::string name = "X-" + std::string(8000, 'n');
+  HeaderLimits limits;
+  limits.max_header_bytes = 100000;
+  const std::vector<std::vector<HttpHeader>> cases = {
+      {{name, "bad\nvalue"}},
+      {{"Proxy-" + name, "v"}},
+  };
+  for (const auto& headers : cases) {
+    const absl::Status status = ValidateCallerHeaders(headers, {}, limits);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_LT(status.message().size(), 300u) << status.message().substr(0, 80);
+    EXPECT_THAT(status.message(), HasSubstr("(+"));
+  }
+  const absl::Status too_big = ValidateCallerHeaders({{name, "v"}}, {});
+  EXPECT_LT(too_big.message().size(), 300u);
+  const std::string reserved_name = std::string(100, 'r');
+  const absl::string_view reserved[] = {reserved_name};
+  EXPECT_LT(
+      ValidateCallerHeaders({{reserved_name, "v"}}, reserved).message().size(),
+      300u);
+  const std::map<std::string, std::string> query = {
+      {std::string(8000, 'k'), "a\nb"}};
+  EXPECT_LT(ValidateQuery(query, "query").message().size(), 300u);
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -211,6 +213,42 @@ TEST_F(CallerAccessTest, TheUnixSocketHasItsModeAndOwnerAndServes) {
   EXPECT_EQ(unix_stub->CallInnoPaaS(As("").get(), request, &response)
                 .error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(CallerAccessTest, AFloodOfRefusedCallsWritesFewShortLogLines) {
+  // Verify refused calls are logged once per kind per interval, not once
+  // each, and a huge caller-chosen profile is not copied into the log.
+  const std::string huge_profile(10000, 'p');
+  for (int i = 0; i < 30; ++i) {
+    EXPECT_EQ(CallInnoPaaS("not-a-caller").error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+    const grpc::Status denied = CallInnoPaaS(kBillingCredential, huge_profile);
+    EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_LT(denied.error_message().size(), 300u);
+  }
+  // A granted call's line, written after all of those, marks the end.
+  auto marked = As(kOpsCredential);
+  marked->AddMetadata("x-request-id", "flood-over");
+  v1::GetTokenResponse token;
+  ASSERT_TRUE(
+      stub_->GetToken(marked.get(), v1::GetTokenRequest(), &token).ok());
+  ASSERT_THAT(signet_.process->WaitForLine("flood-over", absl::Seconds(10)),
+              IsOk());
+  int unauthenticated = 0;
+  int denied = 0;
+  for (absl::string_view line :
+       absl::StrSplit(signet_.process->Output(), '\n')) {
+    EXPECT_LT(line.size(), 1024u);
+    if (absl::StrContains(line, "\"code\":\"UNAUTHENTICATED\"")) {
+      ++unauthenticated;
+    }
+    if (absl::StrContains(line, "\"code\":\"PERMISSION_DENIED\"")) ++denied;
+  }
+  // One each, or a second carrying "suppressed" on a very slow machine.
+  EXPECT_GE(unauthenticated, 1);
+  EXPECT_LE(unauthenticated, 3);
+  EXPECT_GE(denied, 1);
+  EXPECT_LE(denied, 3);
 }
 
 }  // namespace

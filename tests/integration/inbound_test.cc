@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -410,6 +411,35 @@ TEST_F(InboundTest, MetricsCountVerdictsByReason) {
     ASSERT_THAT(answer, IsOk());
     EXPECT_EQ(answer->status, 200) << path;
   }
+}
+
+TEST_F(InboundTest, AFloodOfRefusedRequestsWritesFewLogLines) {
+  // Verify refused requests are logged once per interval with a count of
+  // those left out, not once each.
+  HttpRequest wrong = InnoPaaSPush();
+  wrong.headers[2].value = "Bearer guess";
+  for (int i = 0; i < 30; ++i) {
+    absl::StatusOr<HttpResponse> answer = Send(signet_.inbound_address, wrong);
+    ASSERT_THAT(answer, IsOk());
+    EXPECT_EQ(answer->status, 401);
+  }
+  // A forward that fails logs a line after all of those: the end mark.
+  HttpRequest push = InnoPaaSPush();
+  push.url = "/hooks/down";
+  ASSERT_THAT(Send(signet_.inbound_address, push), IsOk());
+  ASSERT_THAT(signet_.process->WaitForLine("\"msg\":\"inbound target failed\"",
+                                           absl::Seconds(10)),
+              IsOk());
+  int refused = 0;
+  for (absl::string_view line :
+       absl::StrSplit(signet_.process->Output(), '\n')) {
+    if (absl::StrContains(line, "\"msg\":\"inbound request refused\"")) {
+      ++refused;
+    }
+  }
+  // One, or a second carrying "suppressed" on a very slow machine.
+  EXPECT_GE(refused, 1);
+  EXPECT_LE(refused, 3);
 }
 
 TEST_F(InboundTest, NoInboundSecretInTheLogs) {

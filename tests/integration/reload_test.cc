@@ -21,6 +21,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "integration/signet_process.h"
+#include "signers/apsdai_signer.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/emulator_process.h"
 #include "testing/status_matchers.h"
@@ -54,7 +55,8 @@ class SecretVolume {
     std::ofstream(absl::StrCat(dir_, "/", version, "/", key)) << value << "\n";
     const std::string staging = absl::StrCat(dir_, "/..data_tmp");
     ASSERT_EQ(symlink(version.c_str(), staging.c_str()), 0);
-    ASSERT_EQ(rename(staging.c_str(), absl::StrCat(dir_, "/..data").c_str()), 0);
+    ASSERT_EQ(rename(staging.c_str(), absl::StrCat(dir_, "/..data").c_str()),
+              0);
     const std::string link = absl::StrCat(dir_, "/", key);
     if (access(link.c_str(), F_OK) != 0) {
       ASSERT_EQ(symlink(absl::StrCat("..data/", key).c_str(), link.c_str()), 0);
@@ -85,7 +87,8 @@ TEST(ReloadTest, RotatedInnoPaaSKeyIsPickedUpUnderLoadWithoutAFailedCall) {
       EmulatorConfig(emulator->port),
       {{"app_key: {env: SIGNET_TEST_APP_KEY}",
         absl::StrCat("app_key: {file: ", volume.Path("app-key"), "}")},
-       {"default_deadline: 10s", "default_deadline: 10s\nwatch_interval: 100ms"}});
+       {"default_deadline: 10s",
+        "default_deadline: 10s\nwatch_interval: 100ms"}});
   absl::StatusOr<SignetProcess> signet =
       StartSignet(config, {{"SIGNET_TEST_ROTATED_KEY", "key-v1"}});
   ASSERT_THAT(signet, IsOk());
@@ -95,9 +98,9 @@ TEST(ReloadTest, RotatedInnoPaaSKeyIsPickedUpUnderLoadWithoutAFailedCall) {
   // The OpenAPI profile is untouched by the rotation: its token survives.
   grpc::ClientContext token_context;
   v1::GetTokenResponse token;
-  ASSERT_TRUE(
-      stub->GetToken(WithDeadline(&token_context), v1::GetTokenRequest(), &token)
-          .ok());
+  ASSERT_TRUE(stub->GetToken(WithDeadline(&token_context),
+                             v1::GetTokenRequest(), &token)
+                  .ok());
 
   absl::Mutex mu;
   std::vector<int> http_statuses;
@@ -154,9 +157,9 @@ TEST(ReloadTest, RotatedInnoPaaSKeyIsPickedUpUnderLoadWithoutAFailedCall) {
 
   grpc::ClientContext again_context;
   v1::GetTokenResponse again;
-  ASSERT_TRUE(
-      stub->GetToken(WithDeadline(&again_context), v1::GetTokenRequest(), &again)
-          .ok());
+  ASSERT_TRUE(stub->GetToken(WithDeadline(&again_context),
+                             v1::GetTokenRequest(), &again)
+                  .ok());
   EXPECT_TRUE(again.from_cache());
   EXPECT_EQ(again.token(), token.token());
 }
@@ -170,20 +173,23 @@ TEST(ReloadTest, RotatedOpenApiSecretStartsWithAFreshToken) {
   const std::string config = absl::StrReplaceAll(
       EmulatorConfig(emulator->port),
       {{"app_secret: {env: SIGNET_TEST_OPENAPI_SECRET}",
-        absl::StrCat("app_secret: {file: ", volume.Path("openapi-secret"), "}")},
-       {"default_deadline: 10s", "default_deadline: 10s\nwatch_interval: 100ms"}});
-  absl::StatusOr<SignetProcess> signet = StartSignet(
-      config, {{"SIGNET_TEST_OLD_SECRET", "secret-v1"},
-               {"SIGNET_TEST_NEW_SECRET", "secret-v2"}});
+        absl::StrCat("app_secret: {file: ", volume.Path("openapi-secret"),
+                     "}")},
+       {"default_deadline: 10s",
+        "default_deadline: 10s\nwatch_interval: 100ms"}});
+  absl::StatusOr<SignetProcess> signet =
+      StartSignet(config, {{"SIGNET_TEST_OLD_SECRET", "secret-v1"},
+                           {"SIGNET_TEST_NEW_SECRET", "secret-v2"}});
   ASSERT_THAT(signet, IsOk());
   auto stub = v1::Gateway::NewStub(
       grpc::CreateChannel(signet->address, grpc::InsecureChannelCredentials()));
   {
     grpc::ClientContext context;
     v1::GetTokenResponse token;
-    EXPECT_EQ(stub->GetToken(WithDeadline(&context), v1::GetTokenRequest(), &token)
-                  .error_code(),
-              grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(
+        stub->GetToken(WithDeadline(&context), v1::GetTokenRequest(), &token)
+            .error_code(),
+        grpc::StatusCode::FAILED_PRECONDITION);
   }
   volume.Publish("openapi-secret", "secret-v2");
   ASSERT_THAT(signet->process->WaitForLine("\"msg\":\"config reloaded\"",
@@ -192,9 +198,11 @@ TEST(ReloadTest, RotatedOpenApiSecretStartsWithAFreshToken) {
   grpc::ClientContext context;
   v1::GetTokenResponse token;
   ASSERT_TRUE(
-      stub->GetToken(WithDeadline(&context), v1::GetTokenRequest(), &token).ok());
+      stub->GetToken(WithDeadline(&context), v1::GetTokenRequest(), &token)
+          .ok());
   EXPECT_FALSE(token.from_cache());
-  absl::StatusOr<testing::EmulatorStats> stats = GetEmulatorStats(emulator->port);
+  absl::StatusOr<testing::EmulatorStats> stats =
+      GetEmulatorStats(emulator->port);
   ASSERT_THAT(stats, IsOk());
   EXPECT_EQ(stats->tokens_issued, 1);
 }
@@ -221,25 +229,84 @@ TEST(ReloadTest, SighupAppliesAValidConfigAndRefusesABadOne) {
   };
   EXPECT_EQ(call_extra().error_code(), grpc::StatusCode::NOT_FOUND);
 
-  const std::string extra = absl::StrCat(
-      "  extra:\n    base_url: http://127.0.0.1:", emulator->port,
-      "/innopaas\n    allow_insecure_http: true\n"
-      "    app_key: {env: SIGNET_TEST_APP_KEY}\n"
-      "    authorization: {env: SIGNET_TEST_AUTHORIZATION}\n");
+  const std::string extra =
+      absl::StrCat("  extra:\n    base_url: http://127.0.0.1:", emulator->port,
+                   "/innopaas\n    allow_insecure_http: true\n"
+                   "    app_key: {env: SIGNET_TEST_APP_KEY}\n"
+                   "    authorization: {env: SIGNET_TEST_AUTHORIZATION}\n");
   std::ofstream(signet->config_path, std::ios::trunc)
       << absl::StrReplaceAll(base, {{"licenses:\n", extra + "licenses:\n"}});
   signet->process->Signal(SIGHUP);
-  ASSERT_THAT(signet->process->WaitForLine("\"reason\":\"SIGHUP\"", absl::Seconds(10)),
-              IsOk());
+  ASSERT_THAT(
+      signet->process->WaitForLine("\"reason\":\"SIGHUP\"", absl::Seconds(10)),
+      IsOk());
   EXPECT_TRUE(call_extra().ok());
 
-  std::ofstream(signet->config_path, std::ios::trunc) << base << "lisen: oops\n";
+  std::ofstream(signet->config_path, std::ios::trunc)
+      << base << "lisen: oops\n";
   signet->process->Signal(SIGHUP);
   absl::StatusOr<std::string> refused = signet->process->WaitForLine(
       "\"msg\":\"config reload refused", absl::Seconds(10));
   ASSERT_THAT(refused, IsOk());
   EXPECT_THAT(*refused, ::testing::HasSubstr("lisen"));
   EXPECT_TRUE(call_extra().ok());  // the previous config still serves
+}
+
+TEST(ReloadTest, ApsdaiHookAcceptedBeforeAReloadStaysAReplayAfterIt) {
+  // Verify a reload that changes the APSDAI profile's window does not
+  // forget the signatures it accepted: the same hook is still a replay.
+  absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
+  ASSERT_THAT(emulator, IsOk());
+  const std::string base = absl::StrReplaceAll(
+      EmulatorConfig(emulator->port),
+      {{"default_deadline: 10s", "default_deadline: 10s\nwatch_interval: 1h"}});
+  auto config = [&](absl::string_view window) {
+    return absl::StrCat(base,
+                        "\ninbound:\n  licenses:\n    apsdai:\n"
+                        "      verification: signature\n"
+                        "      secret: {env: SIGNET_TEST_APSDAI_SECRET}\n"
+                        "      window: ",
+                        window, "\n");
+  };
+  constexpr char kSecret[] = "reload-apsdai-secret";
+  absl::StatusOr<SignetProcess> signet =
+      StartSignet(config("5m"), {{"SIGNET_TEST_APSDAI_SECRET", kSecret}});
+  ASSERT_THAT(signet, IsOk());
+  auto stub = v1::Gateway::NewStub(
+      grpc::CreateChannel(signet->address, grpc::InsecureChannelCredentials()));
+  const int64_t now_ms = absl::ToUnixMillis(absl::Now());
+  v1::VerifyInboundRequest hook;
+  hook.set_profile("licenses");
+  hook.set_method("POST");
+  hook.set_path("/hooks/licenses");
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"User-Agent", "apsdai-hook"},
+           {"X-Apsdai-Timestamp", absl::StrCat(now_ms)},
+           {"X-Apsdai-Token", ApsdaiSignature(now_ms, Secret(kSecret))}}) {
+    v1::Header* header = hook.add_headers();
+    header->set_name(name);
+    header->set_value(value);
+  }
+  auto verify = [&] {
+    grpc::ClientContext context;
+    v1::VerifyInboundResponse response;
+    const grpc::Status status =
+        stub->VerifyInbound(WithDeadline(&context), hook, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  v1::VerifyInboundResponse first = verify();
+  ASSERT_TRUE(first.authentic()) << first.reason();
+
+  std::ofstream(signet->config_path, std::ios::trunc) << config("6m");
+  signet->process->Signal(SIGHUP);
+  ASSERT_THAT(signet->process->WaitForLine("\"msg\":\"config reloaded\"",
+                                           absl::Seconds(10)),
+              IsOk());
+  v1::VerifyInboundResponse again = verify();
+  EXPECT_FALSE(again.authentic());
+  EXPECT_THAT(again.reason(), ::testing::HasSubstr("replayed"));
 }
 
 }  // namespace
