@@ -757,6 +757,9 @@ absl::Status CurlMultiClient::Configure(Transfer& transfer) {
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_URL, request.url.c_str()));
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_FOLLOWLOCATION, 0L));
+  // "" turns off the proxies curl would take from http_proxy, https_proxy
+  // and ALL_PROXY: a signed call goes only where its profile says.
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_PROXY, ""));
   // A proxy's CONNECT reply is not the upstream's answer.
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L));
   if (request.deadline != absl::InfiniteFuture()) {
