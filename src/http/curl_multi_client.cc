@@ -757,9 +757,21 @@ absl::Status CurlMultiClient::Configure(Transfer& transfer) {
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_URL, request.url.c_str()));
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_FOLLOWLOCATION, 0L));
-  // "" turns off the proxies curl would take from http_proxy, https_proxy
-  // and ALL_PROXY: a signed call goes only where its profile says.
-  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_PROXY, ""));
+  // The profile's proxy, or "", which turns off the proxies curl would take
+  // from http_proxy, https_proxy and ALL_PROXY: a signed call goes only
+  // where its profile says.
+  const TlsOptions* tls = request.tls.get();
+  const std::string no_proxy;
+  const std::string& proxy = tls != nullptr ? tls->proxy : no_proxy;
+  if (!proxy.empty() && !absl::StartsWithIgnoreCase(request.url, "https://")) {
+    // A proxy relays a TLS tunnel; it must not read a plain-http call.
+    return absl::InvalidArgumentError("a proxy is for https:// URLs only");
+  }
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_PROXY, proxy.c_str()));
+  if (!proxy.empty()) {
+    // An http:// proxy URL (config checks), asked to CONNECT a tunnel.
+    SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_HTTPPROXYTUNNEL, 1L));
+  }
   // A proxy's CONNECT reply is not the upstream's answer.
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L));
   if (request.deadline != absl::InfiniteFuture()) {
@@ -774,7 +786,6 @@ absl::Status CurlMultiClient::Configure(Transfer& transfer) {
       SetOption(easy, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L));
   SIGNET_RETURN_IF_ERROR(
       SetOption(easy, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L));
-  const TlsOptions* tls = request.tls.get();
   const std::string& ca_bundle = tls != nullptr && !tls->ca_bundle.empty()
                                      ? tls->ca_bundle
                                      : options_.ca_bundle_path;

@@ -22,12 +22,16 @@ struct HttpHeader {
   }
 };
 
-// The TLS identities of one upstream: whom to trust and what to present.
-// Verification of the upstream's certificate is never turned off.
+// The TLS identities of one upstream: whom to trust and what to present,
+// and the proxy its TLS connections are tunnelled through. Verification of
+// the upstream's certificate is never turned off.
 struct TlsOptions {
   std::string ca_bundle;    // PEM file of trusted CAs; empty: the default
   std::string client_cert;  // PEM file; empty: no client certificate
   Secret client_key;        // PEM private key of client_cert
+  // "http://host:port" of a CONNECT proxy, for https:// URLs only; empty:
+  // none (proxy environment variables are always ignored).
+  std::string proxy;
 };
 
 // One outbound HTTP request. The caller has validated and signed it; the
