@@ -1,6 +1,7 @@
 #include "http/curl_multi_client.h"
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <mutex>  // NOLINT(build/c++11): std::call_once
@@ -64,8 +66,16 @@ struct MultiDeleter {
 struct ShareDeleter {
   void operator()(CURLSH* share) const { (void)curl_share_cleanup(share); }
 };
+// The list holds the signed header lines: cleansed before curl frees it.
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const {
+    for (curl_slist* node = list; node != nullptr; node = node->next) {
+      if (node->data != nullptr) {
+        OPENSSL_cleanse(node->data, std::strlen(node->data));
+      }
+    }
+    curl_slist_free_all(list);
+  }
 };
 using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
 using MultiPtr = std::unique_ptr<CURLM, MultiDeleter>;
@@ -182,14 +192,21 @@ absl::StatusOr<SlistPtr> BuildHeaderList(const HttpRequest& request) {
     lines.push_back("Content-Type:");
   }
   SlistPtr list;
-  for (const std::string& line : lines) {
-    curl_slist* head = curl_slist_append(list.get(), line.c_str());
-    if (head == nullptr) {
-      return absl::ResourceExhaustedError("curl_slist_append failed");
+  absl::Status status;
+  for (std::string& line : lines) {
+    if (status.ok()) {
+      curl_slist* head = curl_slist_append(list.get(), line.c_str());
+      if (head == nullptr) {
+        status = absl::ResourceExhaustedError("curl_slist_append failed");
+      } else {
+        (void)list.release();
+        list.reset(head);
+      }
     }
-    (void)list.release();
-    list.reset(head);
+    // curl copied the line, signed header values included.
+    OPENSSL_cleanse(line.data(), line.size());
   }
+  if (!status.ok()) return status;
   return list;
 }
 

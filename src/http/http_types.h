@@ -35,8 +35,22 @@ struct TlsOptions {
 };
 
 // One outbound HTTP request. The caller has validated and signed it; the
-// transport sends it as it is and follows no redirects.
+// transport sends it as it is and follows no redirects. Signed headers carry
+// credentials, and requests are copied (retries) and die in many places, so
+// every copy cleanses its header values when destroyed (and its body when
+// `body_is_secret`).
 struct HttpRequest {
+  HttpRequest() = default;
+  HttpRequest(const HttpRequest&) = default;
+  HttpRequest(HttpRequest&&) = default;
+  HttpRequest& operator=(const HttpRequest&) = default;
+  HttpRequest& operator=(HttpRequest&&) = default;
+  ~HttpRequest() { Cleanse(); }
+
+  // Overwrites every header value (and a secret body) with zeros, sizes
+  // unchanged.
+  void Cleanse();
+
   std::string method = "GET";
   // Absolute http:// or https:// URL, query string included.
   std::string url;
@@ -49,6 +63,9 @@ struct HttpRequest {
   size_t max_response_bytes = 8 << 20;
   // The upstream's TLS options, shared by its requests; null: defaults.
   std::shared_ptr<const TlsOptions> tls;
+  // The body holds a credential or a value derived from one (the token
+  // request's signature).
+  bool body_is_secret = false;
 };
 
 // An HTTP answer of any status: a 404 or 500 is a response, not an error.
