@@ -128,8 +128,9 @@ absl::StatusOr<OpenApiSettings> ResolveOpenApi(
     settings.app_id_field = profile.app_id_field();
   }
   if (profile.has_prewarm()) settings.prewarm = profile.prewarm();
-  SIGNET_ASSIGN_OR_RETURN(
-      settings.upstream, ResolveUpstream(profile.upstream(), path + ".upstream"));
+  SIGNET_ASSIGN_OR_RETURN(settings.upstream,
+                          ResolveUpstream(profile.upstream(), settings.base_url,
+                                          path + ".upstream"));
   return settings;
 }
 
@@ -147,8 +148,9 @@ absl::StatusOr<InnoPaasSettings> ResolveInnoPaas(
   SIGNET_ASSIGN_OR_RETURN(
       settings.authorization,
       ResolveSecret(profile.authorization(), path + ".authorization"));
-  SIGNET_ASSIGN_OR_RETURN(
-      settings.upstream, ResolveUpstream(profile.upstream(), path + ".upstream"));
+  SIGNET_ASSIGN_OR_RETURN(settings.upstream,
+                          ResolveUpstream(profile.upstream(), settings.base_url,
+                                          path + ".upstream"));
   return settings;
 }
 
@@ -181,7 +183,8 @@ absl::StatusOr<LicenseSettings> ResolveLicense(
   settings.headers.insert(profile.headers().begin(), profile.headers().end());
   settings.body.insert(profile.body().begin(), profile.body().end());
   SIGNET_ASSIGN_OR_RETURN(
-      settings.upstream, ResolveUpstream(profile.upstream(), path + ".upstream"));
+      settings.upstream,
+      ResolveUpstream(profile.upstream(), settings.url, path + ".upstream"));
   return settings;
 }
 

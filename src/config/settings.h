@@ -35,6 +35,9 @@ struct UpstreamSettings {
   Secret client_key;        // set exactly when client_cert is
   CircuitBreakerSettings circuit_breaker;
   RetrySettings retry;
+  // "http://host:port" of a CONNECT proxy for an https upstream; empty: no
+  // proxy at all, whatever the environment says.
+  std::string proxy;
 
   friend bool operator==(const UpstreamSettings& a, const UpstreamSettings& b);
 };

@@ -4,10 +4,12 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "config/config_resolver.h"
 #include "config/resolve_util.h"
+#include "http/base_url.h"
 
 namespace signet {
 namespace {
@@ -66,6 +68,40 @@ absl::StatusOr<RetrySettings> ResolveRetry(const config::v1::Retry& options,
   return settings;
 }
 
+// An upstream's proxy: "http://host:port" and nothing more, for an https
+// upstream. The proxy only relays the TLS tunnel; in front of a plain-http
+// upstream it would read every signed request.
+absl::StatusOr<std::string> ResolveProxy(const std::string& proxy,
+                                         const BaseUrl& upstream,
+                                         absl::string_view path) {
+  const std::string at = absl::StrCat(path, ".proxy");
+  constexpr absl::string_view kForm =
+      "must be http://host:port (an HTTP CONNECT proxy";
+  if (!absl::StartsWithIgnoreCase(proxy, "http://")) {
+    // Not echoed: a proxy URL may carry credentials.
+    return absl::InvalidArgumentError(absl::StrCat(
+        at, ": ", kForm, "; socks and https:// proxies are not supported)"));
+  }
+  SIGNET_ASSIGN_OR_RETURN(
+      const BaseUrl parsed,
+      AtPath(at, ParseBaseUrl(proxy, /*allow_insecure_http=*/true)));
+  if (!parsed.path.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(at, ": ", kForm, ", without a path)"));
+  }
+  // curl would pick port 1080 for a proxy without one; make it explicit.
+  if (parsed.text == absl::StrCat("http://", parsed.host)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(at, ": ", kForm, ", with the port)"));
+  }
+  if (upstream.scheme != "https") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        at, ": only for https:// upstreams; this profile's upstream is ",
+        upstream.scheme, "://, whose calls the proxy could read"));
+  }
+  return parsed.text;
+}
+
 }  // namespace
 
 bool operator==(const UpstreamSettings& a, const UpstreamSettings& b) {
@@ -73,19 +109,20 @@ bool operator==(const UpstreamSettings& a, const UpstreamSettings& b) {
                             ? b.client_key.empty()
                             : a.client_key.Equals(b.client_key.Reveal());
   return a.ca_bundle == b.ca_bundle && a.client_cert == b.client_cert &&
-         same_key &&
-         a.circuit_breaker.enabled == b.circuit_breaker.enabled &&
+         same_key && a.circuit_breaker.enabled == b.circuit_breaker.enabled &&
          a.circuit_breaker.failure_threshold ==
              b.circuit_breaker.failure_threshold &&
          a.circuit_breaker.cool_down == b.circuit_breaker.cool_down &&
          a.retry.max_attempts == b.retry.max_attempts &&
          a.retry.initial_backoff == b.retry.initial_backoff &&
          a.retry.max_backoff == b.retry.max_backoff &&
-         a.retry.idempotent_calls == b.retry.idempotent_calls;
+         a.retry.idempotent_calls == b.retry.idempotent_calls &&
+         a.proxy == b.proxy;
 }
 
 absl::StatusOr<UpstreamSettings> ResolveUpstream(
-    const config::v1::UpstreamOptions& options, absl::string_view path) {
+    const config::v1::UpstreamOptions& options, const BaseUrl& url,
+    absl::string_view path) {
   const std::string base(path);
   UpstreamSettings settings;
   if (!options.ca_bundle().empty()) {
@@ -94,8 +131,8 @@ absl::StatusOr<UpstreamSettings> ResolveUpstream(
     settings.ca_bundle = options.ca_bundle();
   }
   if (options.client_cert().empty() != !options.has_client_key()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        base, ": client_cert and client_key go together"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(base, ": client_cert and client_key go together"));
   }
   if (!options.client_cert().empty()) {
     SIGNET_RETURN_IF_ERROR(
@@ -105,12 +142,15 @@ absl::StatusOr<UpstreamSettings> ResolveUpstream(
         settings.client_key,
         ResolveSecret(options.client_key(), base + ".client_key"));
   }
-  SIGNET_ASSIGN_OR_RETURN(
-      settings.circuit_breaker,
-      ResolveCircuitBreaker(options.circuit_breaker(),
-                            base + ".circuit_breaker"));
+  SIGNET_ASSIGN_OR_RETURN(settings.circuit_breaker,
+                          ResolveCircuitBreaker(options.circuit_breaker(),
+                                                base + ".circuit_breaker"));
   SIGNET_ASSIGN_OR_RETURN(settings.retry,
                           ResolveRetry(options.retry(), base + ".retry"));
+  if (!options.proxy().empty()) {
+    SIGNET_ASSIGN_OR_RETURN(settings.proxy,
+                            ResolveProxy(options.proxy(), url, base));
+  }
   return settings;
 }
 

@@ -8,11 +8,13 @@
 
 namespace signet {
 
-// Resolves a profile's `upstream` section (at config path `path`): TLS
-// files are checked to be readable now, so a typo fails the load instead
-// of the first call; the client key is read like any secret.
+// Resolves the `upstream` section (at config path `path`) of a profile
+// whose upstream is `url`: TLS files are checked to be readable now, so a
+// typo fails the load instead of the first call; the client key is read
+// like any secret; a proxy must be "http://host:port" and `url` https.
 absl::StatusOr<UpstreamSettings> ResolveUpstream(
-    const config::v1::UpstreamOptions& options, absl::string_view path);
+    const config::v1::UpstreamOptions& options, const BaseUrl& url,
+    absl::string_view path);
 
 }  // namespace signet
 

@@ -1,6 +1,7 @@
 #include "http/curl_multi_client.h"
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <mutex>  // NOLINT(build/c++11): std::call_once
@@ -64,8 +66,16 @@ struct MultiDeleter {
 struct ShareDeleter {
   void operator()(CURLSH* share) const { (void)curl_share_cleanup(share); }
 };
+// The list holds the signed header lines: cleansed before curl frees it.
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const {
+    for (curl_slist* node = list; node != nullptr; node = node->next) {
+      if (node->data != nullptr) {
+        OPENSSL_cleanse(node->data, std::strlen(node->data));
+      }
+    }
+    curl_slist_free_all(list);
+  }
 };
 using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
 using MultiPtr = std::unique_ptr<CURLM, MultiDeleter>;
@@ -182,14 +192,21 @@ absl::StatusOr<SlistPtr> BuildHeaderList(const HttpRequest& request) {
     lines.push_back("Content-Type:");
   }
   SlistPtr list;
-  for (const std::string& line : lines) {
-    curl_slist* head = curl_slist_append(list.get(), line.c_str());
-    if (head == nullptr) {
-      return absl::ResourceExhaustedError("curl_slist_append failed");
+  absl::Status status;
+  for (std::string& line : lines) {
+    if (status.ok()) {
+      curl_slist* head = curl_slist_append(list.get(), line.c_str());
+      if (head == nullptr) {
+        status = absl::ResourceExhaustedError("curl_slist_append failed");
+      } else {
+        (void)list.release();
+        list.reset(head);
+      }
     }
-    (void)list.release();
-    list.reset(head);
+    // curl copied the line, signed header values included.
+    OPENSSL_cleanse(line.data(), line.size());
   }
+  if (!status.ok()) return status;
   return list;
 }
 
@@ -757,6 +774,21 @@ absl::Status CurlMultiClient::Configure(Transfer& transfer) {
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_URL, request.url.c_str()));
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_FOLLOWLOCATION, 0L));
+  // The profile's proxy, or "", which turns off the proxies curl would take
+  // from http_proxy, https_proxy and ALL_PROXY: a signed call goes only
+  // where its profile says.
+  const TlsOptions* tls = request.tls.get();
+  const std::string no_proxy;
+  const std::string& proxy = tls != nullptr ? tls->proxy : no_proxy;
+  if (!proxy.empty() && !absl::StartsWithIgnoreCase(request.url, "https://")) {
+    // A proxy relays a TLS tunnel; it must not read a plain-http call.
+    return absl::InvalidArgumentError("a proxy is for https:// URLs only");
+  }
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_PROXY, proxy.c_str()));
+  if (!proxy.empty()) {
+    // An http:// proxy URL (config checks), asked to CONNECT a tunnel.
+    SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_HTTPPROXYTUNNEL, 1L));
+  }
   // A proxy's CONNECT reply is not the upstream's answer.
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L));
   if (request.deadline != absl::InfiniteFuture()) {
@@ -771,7 +803,6 @@ absl::Status CurlMultiClient::Configure(Transfer& transfer) {
       SetOption(easy, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L));
   SIGNET_RETURN_IF_ERROR(
       SetOption(easy, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L));
-  const TlsOptions* tls = request.tls.get();
   const std::string& ca_bundle = tls != nullptr && !tls->ca_bundle.empty()
                                      ? tls->ca_bundle
                                      : options_.ca_bundle_path;

@@ -1,10 +1,23 @@
 #include "http/http_types.h"
 
-#include "absl/strings/str_cat.h"
+#include <openssl/crypto.h>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 
 namespace signet {
+namespace {
+
+void CleanseString(std::string& value) {
+  if (!value.empty()) OPENSSL_cleanse(value.data(), value.size());
+}
+
+}  // namespace
+
+void HttpRequest::Cleanse() {
+  for (HttpHeader& header : headers) CleanseString(header.value);
+  if (body_is_secret) CleanseString(body);
+}
 
 std::optional<absl::string_view> FindHeader(
     const std::vector<HttpHeader>& headers, absl::string_view name) {

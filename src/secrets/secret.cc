@@ -9,7 +9,18 @@
 
 namespace signet {
 
-Secret::Secret(std::string value) : value_(std::move(value)) {}
+namespace {
+
+void CleanseString(std::string& value) {
+  if (!value.empty()) OPENSSL_cleanse(value.data(), value.size());
+  value.clear();
+}
+
+}  // namespace
+
+Secret::Secret(std::string&& value) noexcept { Take(value); }
+
+Secret::Secret(Secret&& other) noexcept { Take(other.value_); }
 
 Secret& Secret::operator=(const Secret& other) {
   if (this != &other) {
@@ -19,25 +30,30 @@ Secret& Secret::operator=(const Secret& other) {
   return *this;
 }
 
-Secret::Secret(Secret&& other) noexcept : value_(std::move(other.value_)) {
-  other.Cleanse();
-}
-
 Secret& Secret::operator=(Secret&& other) noexcept {
   if (this != &other) {
     Cleanse();
-    value_ = std::move(other.value_);
-    other.Cleanse();
+    Take(other.value_);
   }
   return *this;
 }
 
+void Secret::Take(std::string& from) noexcept {
+  if (from.size() <= value_.capacity()) {
+    // Short (inline) strings always land here: a move would only copy them
+    // too, and leave the bytes in `from`. Fits, so nothing is allocated.
+    value_.assign(from);
+  } else {
+    // A heap buffer changes hands; `from` keeps none of the bytes, at most
+    // value_'s former buffer, which was cleansed.
+    value_ = std::move(from);
+  }
+  CleanseString(from);
+}
+
 Secret::~Secret() { Cleanse(); }
 
-void Secret::Cleanse() {
-  if (!value_.empty()) OPENSSL_cleanse(value_.data(), value_.size());
-  value_.clear();
-}
+void Secret::Cleanse() { CleanseString(value_); }
 
 std::string Secret::Fingerprint() const {
   if (value_.empty()) return "secret:empty";

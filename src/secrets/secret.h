@@ -13,11 +13,17 @@ namespace signet {
 // rejects it, and streaming it yields only a short fingerprint
 // ("secret:sha256:1a2b3c4d") that tells two values apart without revealing
 // either. Code that must send the value calls Reveal() at the point of use.
-// The buffer is cleansed on destruction.
+// The buffer is cleansed on destruction, and a move leaves no copy of the
+// value behind in its source: a short std::string lives inside the object,
+// where a plain move would copy it and leave the bytes, so those are copied
+// and then cleansed.
 class Secret {
  public:
   Secret() = default;
-  explicit Secret(std::string value);
+  // Takes the bytes of `value` and cleanses the string it leaves behind.
+  explicit Secret(std::string&& value) noexcept;
+  // A copy; the caller's string is its own to cleanse.
+  explicit Secret(const std::string& value) : value_(value) {}
   Secret(const Secret& other) : value_(other.value_) {}
   Secret& operator=(const Secret& other);
   Secret(Secret&& other) noexcept;
@@ -41,6 +47,8 @@ class Secret {
 
  private:
   void Cleanse();
+  // Moves `from` into value_ (cleansed or empty before) and cleanses `from`.
+  void Take(std::string& from) noexcept;
   std::string value_;
 };
 

@@ -9,7 +9,7 @@
 namespace signet {
 namespace {
 
-// Gives every request the profile's TLS options.
+// Gives every request the profile's TLS options (and proxy).
 class TlsIdentityClient final : public HttpClient {
  public:
   TlsIdentityClient(HttpClient* inner, std::shared_ptr<const TlsOptions> tls)
@@ -54,11 +54,13 @@ UpstreamTransport::UpstreamTransport(const std::string& profile,
         chain, profile, options, env.clock, env.observers.circuits);
     chain = breaker_.get();
   }
-  if (!settings.ca_bundle.empty() || !settings.client_cert.empty()) {
+  if (!settings.ca_bundle.empty() || !settings.client_cert.empty() ||
+      !settings.proxy.empty()) {
     auto tls = std::make_shared<TlsOptions>();
     tls->ca_bundle = settings.ca_bundle;
     tls->client_cert = settings.client_cert;
     tls->client_key = settings.client_key;
+    tls->proxy = settings.proxy;
     tls_ = std::make_unique<TlsIdentityClient>(chain, std::move(tls));
     chain = tls_.get();
   }

@@ -29,10 +29,13 @@ void ApsdaiSigner::Sign(HttpRequest request, SignCallback done) {
   SetHeader(&request.headers, "Content-Type", "application/json");
   SetHeader(&request.headers, "User-Agent", "apsdai-hook");
   SetHeader(&request.headers, "X-Apsdai-Timestamp", absl::StrCat(timestamp_ms));
-  SetHeader(&request.headers, "X-Apsdai-Token",
-            verification_ == LicenseVerification::kPassword
-                ? std::string(secret_.Reveal())
-                : ApsdaiSignature(timestamp_ms, secret_));
+  if (verification_ == LicenseVerification::kPassword) {
+    SetHeader(&request.headers, "X-Apsdai-Token", secret_.Reveal());
+  } else {
+    std::string signature = ApsdaiSignature(timestamp_ms, secret_);
+    SetHeader(&request.headers, "X-Apsdai-Token", signature);
+    OPENSSL_cleanse(signature.data(), signature.size());
+  }
   std::move(done)(std::move(request));
 }
 

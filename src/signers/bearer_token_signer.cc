@@ -1,5 +1,8 @@
 #include "signers/bearer_token_signer.h"
 
+#include <openssl/crypto.h>
+
+#include <string>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -28,8 +31,10 @@ void BearerTokenSigner::Sign(HttpRequest request, SignCallback done) {
       std::move(done)(token.status());
       return;
     }
-    SetHeader(&request.headers, "Authorization",
-              absl::StrCat(kBearerPrefix, token->token.value.Reveal()));
+    std::string authorization =
+        absl::StrCat(kBearerPrefix, token->token.value.Reveal());
+    SetHeader(&request.headers, "Authorization", authorization);
+    OPENSSL_cleanse(authorization.data(), authorization.size());
     SetHeader(&request.headers, "X-APP-ID", app_id);
     std::move(done)(std::move(request));
   });

@@ -15,7 +15,11 @@ void SetHeader(std::vector<HttpHeader>* headers, absl::string_view name,
                                                                 name);
                                 }),
                  headers->end());
-  headers->push_back({std::string(name), std::string(value)});
+  // Built in place: a temporary HttpHeader moved in would leave a short
+  // value's bytes behind in it.
+  HttpHeader& header = headers->emplace_back();
+  header.name = std::string(name);
+  header.value.assign(value.data(), value.size());
 }
 
 }  // namespace signet

@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -53,6 +54,17 @@ std::string UpstreamMessage(const json& body) {
   std::string message = ReadString(body, "msg");
   if (message.size() > kMaxUpstreamMessage) message.resize(kMaxUpstreamMessage);
   return message;
+}
+
+// Cleanses every string in `value` (keys aside): the token answer's JSON
+// holds the token, and nlohmann frees its strings without cleansing.
+void CleanseStrings(json& value) {
+  if (value.is_string()) {
+    std::string& text = value.get_ref<std::string&>();
+    if (!text.empty()) OPENSSL_cleanse(text.data(), text.size());
+  } else if (value.is_structured()) {
+    for (json& element : value) CleanseStrings(element);
+  }
 }
 
 json ParseJson(absl::string_view text) {
@@ -107,13 +119,15 @@ HttpRequest BuildTokenRequest(const OpenApiSettings& settings, absl::Time now,
                                         settings.app_secret),
                   "\"}");
   request.body = std::move(body);
+  request.body_is_secret = true;  // the signature
   request.deadline = deadline;
   return request;
 }
 
 absl::StatusOr<TokenAnswer> ParseTokenAnswer(const HttpResponse& response) {
   constexpr absl::string_view kWhat = "token endpoint";
-  const json body = ParseJson(response.body);
+  json body = ParseJson(response.body);
+  const absl::Cleanup cleanse_body = [&body] { CleanseStrings(body); };
   if (response.status < 200 || response.status > 299) {
     return RefusalStatus(kWhat, response, body.is_object() ? body : json{});
   }

@@ -1,5 +1,7 @@
 #include "tokens/openapi_token_source.h"
 
+#include <openssl/crypto.h>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,11 +14,17 @@ namespace signet {
 
 void OpenApiTokenSource::Fetch(TokenCallback on_done) {
   const absl::Time start = clock_.Now();
-  http_.Send(BuildTokenRequest(settings_, start, start + settings_.token_timeout),
-             [this, start, on_done = std::move(on_done)](
-                 absl::StatusOr<HttpResponse> response) mutable {
-               std::move(on_done)(ReadAnswer(response, start));
-             });
+  http_.Send(
+      BuildTokenRequest(settings_, start, start + settings_.token_timeout),
+      [this, start, on_done = std::move(on_done)](
+          absl::StatusOr<HttpResponse> response) mutable {
+        absl::StatusOr<Token> token = ReadAnswer(response, start);
+        // The answer's body holds the token.
+        if (response.ok() && !response->body.empty()) {
+          OPENSSL_cleanse(response->body.data(), response->body.size());
+        }
+        std::move(on_done)(std::move(token));
+      });
 }
 
 absl::StatusOr<Token> OpenApiTokenSource::ReadAnswer(

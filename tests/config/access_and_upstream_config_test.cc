@@ -191,6 +191,68 @@ innopaas:
   EXPECT_EQ(settings->max_header_bytes, 512u);
 }
 
+TEST(UpstreamConfigTest, ResolvesAProxyForAnHttpsUpstream) {
+  absl::StatusOr<GatewaySettings> settings = Resolve(R"(
+licenses:
+  shop:
+    url: https://licenses.example/v1
+    secret: {value: s}
+    upstream: {proxy: "http://proxy.internal:3128/"}
+)");
+  ASSERT_THAT(settings, IsOk());
+  EXPECT_EQ(settings->licenses.at("shop").upstream.proxy,
+            "http://proxy.internal:3128");
+  // Without one, none: the environment's proxy variables do not count.
+  EXPECT_TRUE(settings->innopaas.at("default").upstream.proxy.empty());
+}
+
+TEST(UpstreamConfigTest, ProxyMistakesAreNamedWithoutTheUrl) {
+  const std::string head =
+      "innopaas:\n  x:\n    base_url: https://h.example\n"
+      "    app_key: {value: k}\n    authorization: {value: a}\n"
+      "    upstream: ";
+  for (const auto& [upstream, message] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"{proxy: \"socks5://p.example:1080\"}",
+            "innopaas.x.upstream.proxy: must be http://host:port"},
+           {"{proxy: \"https://p.example:3128\"}",
+            "socks and https:// proxies are not supported"},
+           {"{proxy: \"p.example:3128\"}", "must be http://host:port"},
+           {"{proxy: \"http://user:pw-0123@p.example:3128\"}",
+            "must not carry credentials"},
+           {"{proxy: \"http://p.example:3128/path\"}", "without a path"},
+           {"{proxy: \"http://p.example\"}", "with the port"},
+           {"{proxy: \"http://p.example:3128?q=1\"}", "query"},
+       }) {
+    SCOPED_TRACE(upstream);
+    absl::StatusOr<config::v1::Config> config =
+        ParseConfigText(head + upstream + "\n");
+    ASSERT_THAT(config, IsOk());
+    const absl::StatusOr<GatewaySettings> settings = ResolveConfig(*config);
+    EXPECT_THAT(settings, StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr(message)));
+    EXPECT_THAT(settings.status().message(), Not(HasSubstr("pw-0123")));
+  }
+}
+
+TEST(UpstreamConfigTest, ProxyIsRefusedForAPlainHttpUpstream) {
+  const std::string yaml = R"(
+innopaas:
+  x:
+    base_url: http://h.example
+    allow_insecure_http: true
+    app_key: {value: k}
+    authorization: {value: a}
+    upstream: {proxy: "http://p.example:3128"}
+)";
+  absl::StatusOr<config::v1::Config> config = ParseConfigText(yaml);
+  ASSERT_THAT(config, IsOk());
+  EXPECT_THAT(ResolveConfig(*config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("innopaas.x.upstream.proxy: only for "
+                                 "https:// upstreams")));
+}
+
 TEST(UpstreamConfigTest, MistakesAreNamed) {
   const std::string cert = TempFile("cert2.pem", "x");
   const std::string head =

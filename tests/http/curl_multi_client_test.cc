@@ -869,6 +869,18 @@ TEST_F(CurlMultiClientTest, MalformedUrlIsInvalidArgument) {
               StatusIs(absl::StatusCode::kInvalidArgument, _));
 }
 
+// Verify a proxy is refused for a plain-http URL, where it could read the
+// call, and nothing is sent.
+TEST_F(CurlMultiClientTest, ProxyForPlainHttpIsInvalidArgument) {
+  HttpRequest request = Get(upstream_.Url("/hello"));
+  auto tls = std::make_shared<TlsOptions>();
+  tls->proxy = upstream_.Url("");
+  request.tls = std::move(tls);
+  EXPECT_THAT(SendAndWait(*client_, std::move(request)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("proxy")));
+  EXPECT_THAT(upstream_.seen(), SizeIs(0));
+}
+
 // Verify a Content-Length that matches the body is accepted.
 TEST_F(CurlMultiClientTest, MatchingContentLengthIsAccepted) {
   HttpRequest request = Get(upstream_.Url("/echo"));

@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "integration/recording_listener.h"
 #include "integration/signet_process.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/emulator_process.h"
@@ -30,6 +31,7 @@ using ::signet::testing::EmulatorStats;
 using ::signet::testing::GetEmulatorStats;
 using ::signet::testing::IsOk;
 using ::signet::testing::PostEmulatorControl;
+using ::signet::testing::RecordingListener;
 using ::signet::testing::SignetProcess;
 using ::signet::testing::StartEmulator;
 using ::signet::testing::StartSignet;
@@ -174,6 +176,43 @@ TEST_F(ForwardingTest, UpstreamErrorsAreAnswersNotGrpcErrors) {
     const grpc::Status status = CallInnoPaaS(request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(response.status(), code);
+  }
+}
+
+// Defect 5: libcurl honours the proxy variables of its environment, which
+// sent signed calls, credentials in the clear, to whatever they named.
+TEST_F(ForwardingTest, ProxyEnvironmentVariablesAreIgnored) {
+  absl::StatusOr<std::unique_ptr<RecordingListener>> proxy =
+      RecordingListener::Start(
+          "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n"
+          "Connection: close\r\n\r\n");
+  ASSERT_THAT(proxy, IsOk());
+  const std::string url = absl::StrCat("http://127.0.0.1:", (*proxy)->port());
+  signet_ = SignetProcess();
+  // No NO_PROXY: nothing but signet itself may keep the call off the proxy.
+  absl::StatusOr<SignetProcess> signet =
+      StartSignet(EmulatorConfig(emulator_.port), {{"http_proxy", url},
+                                                   {"HTTP_PROXY", url},
+                                                   {"https_proxy", url},
+                                                   {"HTTPS_PROXY", url},
+                                                   {"ALL_PROXY", url},
+                                                   {"all_proxy", url}});
+  ASSERT_THAT(signet, IsOk());
+  signet_ = *std::move(signet);
+  stub_ = v1::Gateway::NewStub(
+      grpc::CreateChannel(signet_.address, grpc::InsecureChannelCredentials()));
+
+  v1::CallInnoPaaSRequest request;
+  request.set_method("GET");
+  request.set_path("/v1/items");
+  v1::HttpResponse response;
+  const grpc::Status status = CallInnoPaaS(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.status(), 200);
+  EXPECT_EQ(Stats().innopaas, 1);
+  // Only the request line is shown: the rest would be the credentials.
+  for (const std::string& head : (*proxy)->heads()) {
+    ADD_FAILURE() << "the proxy saw: " << head.substr(0, head.find("\r\n"));
   }
 }
 

@@ -12,12 +12,14 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "integration/recording_listener.h"
 #include "integration/signet_process.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/child_process.h"
@@ -35,11 +37,13 @@ using ::signet::testing::GetEmulatorStats;
 using ::signet::testing::IsOk;
 using ::signet::testing::MetricSample;
 using ::signet::testing::PostEmulatorControl;
+using ::signet::testing::RecordingListener;
 using ::signet::testing::SignetProcess;
 using ::signet::testing::StartEmulator;
 using ::signet::testing::StartSignet;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 // One profile of each forwarding kind on the emulator, with `upstream`
 // (a YAML flow mapping) as every profile's upstream section.
@@ -267,6 +271,11 @@ class MutualTlsTest : public ::testing::Test {
     ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
     ASSERT_THAT(server_->WaitForLine("ACCEPT", absl::Seconds(10)), IsOk());
+    absl::StatusOr<std::unique_ptr<RecordingListener>> proxy =
+        RecordingListener::Start(
+            "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+    ASSERT_THAT(proxy, IsOk());
+    proxy_ = *std::move(proxy);
     StartSignetWithProfiles();
   }
 
@@ -291,6 +300,11 @@ innopaas:
     upstream: {ca_bundle: )", d, R"(/ca.pem}
   system_cas_only:
     )", base, R"(
+  via_proxy:
+    )", base, R"(
+    upstream:
+      ca_bundle: )", d, R"(/ca.pem
+      proxy: http://127.0.0.1:)", proxy_->port(), R"(
 )"));
     ASSERT_THAT(signet, IsOk());
     signet_ = *std::move(signet);
@@ -311,6 +325,8 @@ innopaas:
   static std::string* dir_;
   int port_ = 0;
   std::unique_ptr<ChildProcess> server_;
+  // A CONNECT proxy that refuses every tunnel (403).
+  std::unique_ptr<RecordingListener> proxy_;
   SignetProcess signet_;
   std::unique_ptr<v1::Gateway::Stub> stub_;
 };
@@ -343,6 +359,26 @@ TEST_F(MutualTlsTest, AnUpstreamSignedByAnUnknownCaIsRefused) {
   EXPECT_THAT(status.error_message(), HasSubstr("certificate"));
   // Still reachable with the right identity afterwards.
   EXPECT_TRUE(Call("mutual", &response).ok());
+}
+
+TEST_F(MutualTlsTest, AProfilesProxyIsAskedToTunnelAndSeesNoCredentials) {
+  v1::HttpResponse response;
+  const grpc::Status status = Call("via_proxy", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("403"));
+  ASSERT_THAT(proxy_->WaitForConnections(1, absl::Seconds(10)), IsOk());
+  const std::vector<std::string> heads = proxy_->heads();
+  ASSERT_EQ(heads.size(), 1u);
+  EXPECT_THAT(heads[0],
+              StartsWith(absl::StrCat("CONNECT 127.0.0.1:", port_,
+                                      " HTTP/1.1\r\n")));
+  // Only the tunnel request: the signed headers travel inside TLS.
+  EXPECT_THAT(heads[0], Not(HasSubstr("AppKey")));
+  EXPECT_THAT(heads[0], Not(HasSubstr("Authorization")));
+
+  // Profiles without a proxy go straight to the upstream.
+  EXPECT_TRUE(Call("mutual", &response).ok());
+  EXPECT_EQ(proxy_->heads().size(), 1u);
 }
 
 }  // namespace

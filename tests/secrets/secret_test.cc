@@ -6,6 +6,7 @@
 #include <string>
 #include <type_traits>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -51,6 +52,57 @@ TEST(SecretTest, MovedFromIsEmpty) {
   Secret b(std::move(a));
   EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): the contract
   EXPECT_EQ(b.Reveal(), "value");
+}
+
+// Whether `needle` appears in the object representation of `object`: the
+// bytes of its storage, read as unsigned char (which may alias anything), so
+// a short value a std::string kept inline is seen without reading past
+// size().
+template <typename T>
+bool StorageHolds(const T& object, absl::string_view needle) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&object);
+  return absl::StrContains(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(T)),
+      needle);
+}
+
+// Short enough for std::string's inline buffer, whose bytes a move copies
+// instead of stealing; the needle skips the first byte, which a moved-from
+// string overwrites with its terminator.
+constexpr char kShortSecret[] = "k-0123456789";
+constexpr char kShortNeedle[] = "0123456789";
+
+TEST(SecretTest, MoveConstructionLeavesNoBytesBehind) {
+  Secret from(kShortSecret);
+  ASSERT_TRUE(StorageHolds(from, kShortNeedle));  // the probe sees values
+  Secret to(std::move(from));
+  EXPECT_EQ(to.Reveal(), kShortSecret);
+  EXPECT_FALSE(
+      StorageHolds(from, kShortNeedle));  // NOLINT(bugprone-use-after-move)
+}
+
+TEST(SecretTest, MoveAssignmentLeavesNoBytesBehind) {
+  Secret from(kShortSecret);
+  Secret to("old");
+  to = std::move(from);
+  EXPECT_EQ(to.Reveal(), kShortSecret);
+  EXPECT_FALSE(
+      StorageHolds(from, kShortNeedle));  // NOLINT(bugprone-use-after-move)
+  // A long value moves its heap buffer; the source is left empty as well.
+  Secret long_from(std::string(100, 'z'));
+  to = std::move(long_from);
+  EXPECT_EQ(to.Reveal(), std::string(100, 'z'));
+  EXPECT_TRUE(long_from.empty());  // NOLINT(bugprone-use-after-move)
+}
+
+TEST(SecretTest, ConstructionLeavesNoBytesInTheArgument) {
+  // The by-value parameter is Secret's own copy; the caller's string, moved
+  // in, must not keep the bytes either.
+  std::string value = kShortSecret;
+  const Secret secret(std::move(value));
+  EXPECT_EQ(secret.Reveal(), kShortSecret);
+  EXPECT_FALSE(
+      StorageHolds(value, kShortNeedle));  // NOLINT(bugprone-use-after-move)
 }
 
 TEST(SecretReaderTest, TrimsTrailingNewlines) {

@@ -56,6 +56,8 @@ TEST(BuildTokenRequestTest, IsTheSeedRequest) {
             R"("67765e3f376442f4b4a70d88260728f1c9b5923a4f6bcc1f41af0b151c79ba81"})");
   EXPECT_EQ(request.deadline, absl::FromUnixSeconds(1700000010));
   EXPECT_THAT(request.body, Not(HasSubstr("s3cr3t")));
+  // The signature is as good as the secret for a while: cleansed with it.
+  EXPECT_TRUE(request.body_is_secret);
 }
 
 TEST(BuildTokenRequestTest, AppIdFieldIsConfigurable) {
