@@ -22,6 +22,14 @@ int64_t WholeSeconds(absl::Duration duration) {
 }  // namespace
 
 Verdict ApsdaiVerifier::Verify(const InboundRequest& request) {
+  return Decide(request, /*remember=*/true);
+}
+
+Verdict ApsdaiVerifier::Check(const InboundRequest& request) {
+  return Decide(request, /*remember=*/false);
+}
+
+Verdict ApsdaiVerifier::Decide(const InboundRequest& request, bool remember) {
   absl::string_view user_agent;
   absl::string_view timestamp_text;
   absl::string_view token;
@@ -73,6 +81,11 @@ Verdict ApsdaiVerifier::Verify(const InboundRequest& request) {
   if (!expected.Equals(token)) {
     return Verdict::Refused(RefusalReason::kWrongCredentials,
                             "X-Apsdai-Token does not match");
+  }
+  if (!remember) {
+    if (!seen_->Contains(token, now)) return Verdict::Authentic();
+    return Verdict::Refused(RefusalReason::kReplayed,
+                            "this X-Apsdai-Token was already accepted");
   }
   switch (seen_->Remember(token, sent, settings_.window, now)) {
     case ReplayCache::Result::kFresh:

@@ -46,10 +46,15 @@ class ApsdaiVerifier final : public Verifier {
 
   absl::string_view scheme() const override { return "apsdai"; }
   Verdict Verify(const InboundRequest& request) override;
+  Verdict Check(const InboundRequest& request) override;
 
   const std::shared_ptr<ReplayCache>& replay_cache() const { return seen_; }
 
  private:
+  // Verify with `remember`; Check without (a known replay is still
+  // refused, but nothing new is recorded).
+  Verdict Decide(const InboundRequest& request, bool remember);
+
   const ApsdaiInboundSettings settings_;
   const Clock& clock_;
   const std::shared_ptr<ReplayCache> seen_;

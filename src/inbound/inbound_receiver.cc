@@ -43,34 +43,39 @@ const InboundRouteSettings* InboundReceiver::FindRoute(
   return nullptr;
 }
 
+// Refuses an inauthentic request (logged, at most once per interval).
+std::optional<HttpResponse> InboundReceiver::Refusal(
+    const InboundRouteSettings& route,
+    const absl::StatusOr<InboundVerifiers::Outcome>& outcome) const {
+  if (!outcome.ok()) {  // the resolver checked the route's profile exists
+    return PlainTextResponse(500, "inbound route misconfigured");
+  }
+  if (outcome->verdict.authentic()) return std::nullopt;
+  const absl::string_view reason = RefusalLabel(outcome->verdict.reason);
+  refusal_log_.Warning("inbound request refused",
+                       {{"profile", route.profile},
+                        {"path", route.path},
+                        {"reason", std::string(reason)}});
+  return PlainTextResponse(401, absl::StrCat("unauthenticated: ", reason));
+}
+
 std::optional<HttpResponse> InboundReceiver::CheckHead(
     const ServerRequest& head) const {
   const InboundRouteSettings* route = FindRoute(head.path);
   if (route == nullptr) {
     return PlainTextResponse(404, "no inbound route for this path");
   }
-  // The verifiers read headers only (verifier.h); the body is not here yet.
+  // The verifiers read headers only (verifier.h); the body is not here
+  // yet, and may never come: Check takes no replay slot.
   const InboundRequest inbound{head.method, head.path, head.headers, ""};
-  absl::StatusOr<InboundVerifiers::Outcome> outcome =
-      verifiers_()->Verify(route->profile, inbound);
-  if (!outcome.ok()) {  // the resolver checked the route's profile exists
-    return PlainTextResponse(500, "inbound route misconfigured");
-  }
-  if (!outcome->verdict.authentic()) {
-    refusal_log_.Warning(
-        "inbound request refused",
-        {{"profile", route->profile},
-         {"path", route->path},
-         {"reason", std::string(RefusalLabel(outcome->verdict.reason))}});
-    return PlainTextResponse(401, absl::StrCat("unauthenticated: ",
-                                               RefusalLabel(outcome->verdict.reason)));
-  }
-  return std::nullopt;
+  return Refusal(*route, verifiers_()->Check(route->profile, inbound));
 }
 
 void InboundReceiver::Handle(ServerRequest request,
                              ServerResponder respond) const {
-  // CheckHead let only routed, authentic requests through.
+  // CheckHead let only routed requests with valid credentials through;
+  // now that the whole request is in, Verify decides (and remembers an
+  // APSDAI token, so the same hook is not accepted twice).
   const InboundRouteSettings* route = FindRoute(request.path);
   if (route == nullptr) {
     std::move(respond)(PlainTextResponse(404, "no inbound route for this path"));
@@ -78,6 +83,11 @@ void InboundReceiver::Handle(ServerRequest request,
   }
   InboundRequest inbound{std::move(request.method), std::move(request.path),
                          std::move(request.headers), std::move(request.body)};
+  if (std::optional<HttpResponse> refusal =
+          Refusal(*route, verifiers_()->Verify(route->profile, inbound))) {
+    std::move(respond)(*std::move(refusal));
+    return;
+  }
 
   HttpRequest forward;
   forward.method = std::move(inbound.method);

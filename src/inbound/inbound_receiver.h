@@ -25,7 +25,10 @@ namespace signet {
 // schemes are decided by headers alone, so verification runs on the
 // request head: an inauthentic or unrouted request is answered (401, 404)
 // before its body is read, and its connection closed, so a client without
-// credentials cannot make signet buffer anything. The forward reuses the
+// credentials cannot make signet buffer anything. That look records
+// nothing: the complete request is verified again (and an APSDAI token
+// remembered) only once its body is in, so a hook whose upload broke off
+// can be retried. The forward reuses the
 // gateway's asynchronous curl client, so a slow target holds no thread.
 //
 //   404  no route for the path          413  body over max_body_bytes
@@ -69,7 +72,13 @@ class InboundReceiver {
   // The answer refusing a request from its head, or nothing when it is
   // routed and authentic.
   std::optional<HttpResponse> CheckHead(const ServerRequest& head) const;
-  // Forwards a request that passed CheckHead.
+  // The 401 (or 500) for an outcome that is not authentic; nothing if it
+  // is.
+  std::optional<HttpResponse> Refusal(
+      const InboundRouteSettings& route,
+      const absl::StatusOr<InboundVerifiers::Outcome>& outcome) const;
+  // Verifies a request that passed CheckHead, body included, and forwards
+  // it.
   void Handle(ServerRequest request, ServerResponder respond) const;
   const InboundRouteSettings* FindRoute(absl::string_view path) const;
 

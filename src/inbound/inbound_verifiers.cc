@@ -68,24 +68,43 @@ InboundVerifiers::InboundVerifiers(
   }
 }
 
-absl::StatusOr<InboundVerifiers::Outcome> InboundVerifiers::Verify(
-    absl::string_view profile, const InboundRequest& request) const {
+absl::StatusOr<Verifier*> InboundVerifiers::Find(
+    absl::string_view profile) const {
   const auto it = verifiers_.find(profile);
   if (it == verifiers_.end()) {
     return absl::NotFoundError(absl::StrCat(
         "inbound profile \"", CallerText(profile), "\" is not configured"));
   }
-  Verifier& verifier = *it->second.verifier;
-  Outcome outcome{verifier.Verify(request), verifier.scheme()};
-  if (observer_ != nullptr) {
-    if (outcome.verdict.authentic()) {
-      observer_->Verified(profile, outcome.scheme);
-    } else {
-      observer_->Refused(profile, outcome.scheme,
-                         RefusalLabel(outcome.verdict.reason));
-    }
-  }
+  return it->second.verifier.get();
+}
+
+absl::StatusOr<InboundVerifiers::Outcome> InboundVerifiers::Verify(
+    absl::string_view profile, const InboundRequest& request) const {
+  absl::StatusOr<Verifier*> verifier = Find(profile);
+  if (!verifier.ok()) return verifier.status();
+  Outcome outcome{(*verifier)->Verify(request), (*verifier)->scheme()};
+  Count(profile, outcome);
   return outcome;
+}
+
+absl::StatusOr<InboundVerifiers::Outcome> InboundVerifiers::Check(
+    absl::string_view profile, const InboundRequest& request) const {
+  absl::StatusOr<Verifier*> verifier = Find(profile);
+  if (!verifier.ok()) return verifier.status();
+  Outcome outcome{(*verifier)->Check(request), (*verifier)->scheme()};
+  if (!outcome.verdict.authentic()) Count(profile, outcome);
+  return outcome;
+}
+
+void InboundVerifiers::Count(absl::string_view profile,
+                             const Outcome& outcome) const {
+  if (observer_ == nullptr) return;
+  if (outcome.verdict.authentic()) {
+    observer_->Verified(profile, outcome.scheme);
+  } else {
+    observer_->Refused(profile, outcome.scheme,
+                       RefusalLabel(outcome.verdict.reason));
+  }
 }
 
 }  // namespace signet

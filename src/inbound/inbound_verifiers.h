@@ -39,7 +39,16 @@ class InboundVerifiers {
   absl::StatusOr<Outcome> Verify(absl::string_view profile,
                                  const InboundRequest& request) const;
 
+  // Verifier::Check for `profile`: records nothing, and counts only a
+  // refusal (a request it lets through is counted by the Verify that
+  // follows once its body is in).
+  absl::StatusOr<Outcome> Check(absl::string_view profile,
+                                const InboundRequest& request) const;
+
  private:
+  absl::StatusOr<Verifier*> Find(absl::string_view profile) const;
+  void Count(absl::string_view profile, const Outcome& outcome) const;
+
   struct Entry {
     InboundSettings settings;
     std::shared_ptr<Verifier> verifier;

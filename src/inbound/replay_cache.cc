@@ -22,6 +22,13 @@ ReplayCache::Result ReplayCache::Remember(absl::string_view token,
   return Result::kFresh;
 }
 
+bool ReplayCache::Contains(absl::string_view token, absl::Time now) const {
+  const std::string key = Sha256Hex(token);
+  absl::MutexLock lock(&mu_);
+  const auto it = seen_.find(key);
+  return it != seen_.end() && it->second.forget_after >= now;
+}
+
 void ReplayCache::Reconfigure(size_t capacity, absl::Duration window) {
   absl::MutexLock lock(&mu_);
   capacity_ = capacity;

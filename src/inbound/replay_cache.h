@@ -35,6 +35,11 @@ class ReplayCache {
                   absl::Duration window, absl::Time now)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Whether `token` is recorded (and not expired at `now`); records
+  // nothing.
+  bool Contains(absl::string_view token, absl::Time now) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+
   // Applies a reloaded profile's limits. `capacity` bounds new entries
   // only: live entries above it are kept (new tokens are refused until
   // they expire), as dropping one would let it be replayed. Entries are

@@ -26,6 +26,13 @@ class Verifier {
   // receiver verifies a request's head before reading its body, so that a
   // caller without credentials cannot make signet buffer one.
   virtual Verdict Verify(const InboundRequest& request) = 0;
+
+  // The same decision as Verify, without recording anything (no replay
+  // slot is taken): for the receiver's look at a request head, whose body
+  // may yet fail to arrive. Verify, once the request is complete, decides.
+  virtual Verdict Check(const InboundRequest& request) {
+    return Verify(request);
+  }
 };
 
 using VerifierPtr = std::unique_ptr<Verifier>;

@@ -12,6 +12,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "integration/signet_process.h"
+#include "secrets/secret.h"
+#include "signers/apsdai_signer.h"
 #include "testing/raw_socket.h"
 #include "testing/status_matchers.h"
 
@@ -27,6 +29,7 @@ using ::testing::StartsWith;
 
 constexpr char kHookUser[] = "hook-user";
 constexpr char kHookAuthorization[] = "Bearer hook-s3cret";
+constexpr char kApsdaiSecret[] = "apsdai-hostile-secret";
 
 // No target is needed: nothing here is authentic, except the valid pushes,
 // whose target answers 502 (nothing listens there) -- an answer after
@@ -42,9 +45,16 @@ inbound:
     innopaas_webhook:
       user_name: {env: SIGNET_TEST_HOOK_USER}
       authorization: {env: SIGNET_TEST_HOOK_AUTHORIZATION}
+  licenses:
+    apsdai:
+      verification: signature
+      secret: {env: SIGNET_TEST_APSDAI_SECRET}
 inbound_routes:
   - path: /hooks/innopaas
     profile: hooks
+    target: http://127.0.0.1:1/nothing-listens
+  - path: /hooks/licenses
+    profile: licenses
     target: http://127.0.0.1:1/nothing-listens
 )",
                       extra);
@@ -53,10 +63,10 @@ inbound_routes:
 class InboundHostileClientsTest : public ::testing::Test {
  protected:
   void StartGateway(const std::string& extra = "") {
-    absl::StatusOr<SignetProcess> signet =
-        StartSignet(Config(extra),
-                    {{"SIGNET_TEST_HOOK_USER", kHookUser},
-                     {"SIGNET_TEST_HOOK_AUTHORIZATION", kHookAuthorization}});
+    absl::StatusOr<SignetProcess> signet = StartSignet(
+        Config(extra), {{"SIGNET_TEST_HOOK_USER", kHookUser},
+                        {"SIGNET_TEST_HOOK_AUTHORIZATION", kHookAuthorization},
+                        {"SIGNET_TEST_APSDAI_SECRET", kApsdaiSecret}});
     ASSERT_THAT(signet, IsOk());
     signet_ = *std::move(signet);
     ASSERT_NE(signet_.inbound_address, "off");
@@ -64,11 +74,11 @@ class InboundHostileClientsTest : public ::testing::Test {
 
   // A complete, authentic push; its target is down, so the answer is 502.
   std::string ValidPush() const {
-    return absl::StrCat(
-        "POST /hooks/innopaas HTTP/1.1\r\nHost: signet\r\n",
-        "UserName: ", kHookUser, "\r\nAuthorization: ", kHookAuthorization,
-        "\r\nContent-Type: application/json;charset=utf-8\r\n",
-        "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+    return absl::StrCat("POST /hooks/innopaas HTTP/1.1\r\nHost: signet\r\n",
+                        "UserName: ", kHookUser,
+                        "\r\nAuthorization: ", kHookAuthorization,
+                        "\r\nContent-Type: application/json;charset=utf-8\r\n",
+                        "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
   }
 
   SignetProcess signet_;
@@ -77,14 +87,15 @@ class InboundHostileClientsTest : public ::testing::Test {
 // Defect 2: both inbound schemes are decided by headers alone, so a request
 // without credentials is answered from its head: 401 at once, connection
 // closed, the announced 8 MB never read (nor buffered).
-TEST_F(InboundHostileClientsTest, RequestWithoutCredentialsIsRefusedBeforeItsBody) {
+TEST_F(InboundHostileClientsTest,
+       RequestWithoutCredentialsIsRefusedBeforeItsBody) {
   StartGateway();
   RawConnection client("127.0.0.1", signet_.inbound_address);
   ASSERT_TRUE(client.connected());
-  ASSERT_TRUE(client.Send(
-      "POST /hooks/innopaas HTTP/1.1\r\nHost: signet\r\n"
-      "Content-Type: application/json\r\n"
-      "Content-Length: 8000000\r\n\r\n"));
+  ASSERT_TRUE(
+      client.Send("POST /hooks/innopaas HTTP/1.1\r\nHost: signet\r\n"
+                  "Content-Type: application/json\r\n"
+                  "Content-Length: 8000000\r\n\r\n"));
   const RawConnection::Received received =
       client.ReadUntilClosed(absl::Seconds(10));
   EXPECT_THAT(received.bytes, StartsWith("HTTP/1.1 401"));
@@ -98,9 +109,9 @@ TEST_F(InboundHostileClientsTest, UnroutedRequestIsRefusedBeforeItsBody) {
   StartGateway();
   RawConnection client("127.0.0.1", signet_.inbound_address);
   ASSERT_TRUE(client.connected());
-  ASSERT_TRUE(client.Send(
-      "POST /nowhere HTTP/1.1\r\nHost: signet\r\n"
-      "Content-Length: 8000000\r\n\r\n"));
+  ASSERT_TRUE(
+      client.Send("POST /nowhere HTTP/1.1\r\nHost: signet\r\n"
+                  "Content-Length: 8000000\r\n\r\n"));
   const RawConnection::Received received =
       client.ReadUntilClosed(absl::Seconds(10));
   EXPECT_THAT(received.bytes, StartsWith("HTTP/1.1 404"));
@@ -116,6 +127,50 @@ TEST_F(InboundHostileClientsTest, AuthenticRequestGetsPastTheHeadCheck) {
   ASSERT_TRUE(client.Send(ValidPush()));
   EXPECT_THAT(client.ReadUntilClosed(absl::Seconds(10)).bytes,
               StartsWith("HTTP/1.1 502"));
+}
+
+// A signed APSDAI hook whose body never arrives (the sender's connection
+// dropped) must not use up its replay slot: the head is checked without
+// recording the token, so the sender's retry of the identical hook is
+// still accepted once. The head is known to have been checked when the
+// receiver answers "Expect: 100-continue".
+TEST_F(InboundHostileClientsTest, HookCutOffBeforeItsBodyCanBeRetried) {
+  StartGateway();
+  const int64_t timestamp_ms = absl::ToUnixMillis(absl::Now());
+  const std::string head = absl::StrCat(
+      "POST /hooks/licenses HTTP/1.1\r\nHost: signet\r\n"
+      "User-Agent: apsdai-hook\r\nX-Apsdai-Timestamp: ",
+      timestamp_ms, "\r\nX-Apsdai-Token: ",
+      ApsdaiSignature(timestamp_ms, Secret(kApsdaiSecret)),
+      "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n");
+  {
+    RawConnection cut_off("127.0.0.1", signet_.inbound_address);
+    ASSERT_TRUE(cut_off.connected());
+    ASSERT_TRUE(
+        cut_off.Send(absl::StrCat(head, "Expect: 100-continue\r\n\r\n")));
+    std::string interim;
+    while (interim.find("\r\n\r\n") == std::string::npos) {
+      const RawConnection::Received more =
+          cut_off.ReadUntilClosed(absl::Milliseconds(100));
+      interim += more.bytes;
+      ASSERT_FALSE(more.closed) << interim;
+    }
+    ASSERT_THAT(interim, StartsWith("HTTP/1.1 100")) << interim;
+  }  // closed without sending the body
+  RawConnection retry("127.0.0.1", signet_.inbound_address);
+  ASSERT_TRUE(retry.connected());
+  ASSERT_TRUE(retry.Send(absl::StrCat(head, "Connection: close\r\n\r\n{}")));
+  // Past verification: the (absent) target's 502, not 401 "replayed".
+  EXPECT_THAT(retry.ReadUntilClosed(absl::Seconds(10)).bytes,
+              StartsWith("HTTP/1.1 502"));
+  // And now it has been accepted once, a replay is refused.
+  RawConnection replay("127.0.0.1", signet_.inbound_address);
+  ASSERT_TRUE(replay.connected());
+  ASSERT_TRUE(replay.Send(absl::StrCat(head, "Connection: close\r\n\r\n{}")));
+  const RawConnection::Received refused =
+      replay.ReadUntilClosed(absl::Seconds(10));
+  EXPECT_THAT(refused.bytes, StartsWith("HTTP/1.1 401"));
+  EXPECT_THAT(refused.bytes, HasSubstr("replayed"));
 }
 
 // Defect 3: a head trickled in a line at a time (never idle long enough
