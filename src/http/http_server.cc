@@ -50,6 +50,8 @@ struct Exchange {
   MHD_Connection* connection = nullptr;
   bool headers_seen = false;
   bool refused_at_head = false;
+  // The head check's answer, sent once the (small) body has been read.
+  std::optional<HttpResponse> pending_refusal;
   bool too_large = false;
   bool dispatched = false;
   // Guarded by Core::mu_ (shared with the responder's thread).
@@ -59,6 +61,10 @@ struct Exchange {
 };
 
 using ExchangeRef = std::shared_ptr<Exchange>;
+
+// A refused request's body up to this size is read and dropped before the
+// refusal is sent (see Handle); a larger one is not waited for.
+constexpr uint64_t kBodyDrainedBeforeRefusal = 64 << 10;
 
 // How long Stop waits, after the grace, for final answers to be written.
 constexpr absl::Duration kFinalDrain = absl::Seconds(1);
@@ -246,9 +252,8 @@ absl::Status HttpServer::Core::Start() {
       MHD_OPTION_CONNECTION_TIMEOUT,
       static_cast<unsigned>(absl::ToInt64Seconds(options_.connection_timeout)),
       MHD_OPTION_CONNECTION_LIMIT, options_.connection_limit,
-      MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-      options_.per_client_connection_limit, MHD_OPTION_NOTIFY_CONNECTION,
-      &Core::OnConnection, this, MHD_OPTION_END);
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, options_.per_client_connection_limit,
+      MHD_OPTION_NOTIFY_CONNECTION, &Core::OnConnection, this, MHD_OPTION_END);
   if (daemon_ == nullptr) {
     close(fd);
     return absl::InternalError(
@@ -386,8 +391,13 @@ MHD_Result HttpServer::Core::Handle(MHD_Connection* connection,
     }
     const auto length = FindHeader(request.headers, "Content-Length");
     uint64_t declared = 0;
-    if (length.has_value() && absl::SimpleAtoi(*length, &declared) &&
-        declared > options_.max_body_bytes) {
+    const bool has_length =
+        length.has_value() && absl::SimpleAtoi(*length, &declared);
+    const bool chunked =
+        !has_length &&
+        FindHeader(request.headers, "Transfer-Encoding").has_value();
+    if ((has_length && declared > options_.max_body_bytes) ||
+        (chunked && options_.max_body_bytes == 0)) {
       exchange.refused_at_head = true;
       return Queue(connection, PlainTextResponse(413, "request body too large"),
                    /*close_connection=*/true);
@@ -395,15 +405,30 @@ MHD_Result HttpServer::Core::Handle(MHD_Connection* connection,
     if (options_.head_check) {
       if (std::optional<HttpResponse> refusal = options_.head_check(request)) {
         exchange.refused_at_head = true;
+        // A small announced body is read (and dropped) before the answer:
+        // closing a socket with unread data makes the kernel send a reset,
+        // which can destroy the answer before a client still sending reads
+        // it -- and a webhook sender retries a reset, not a 401. A large or
+        // chunked body is not waited for.
+        if (!chunked && declared <= kBodyDrainedBeforeRefusal) {
+          exchange.pending_refusal = *std::move(refusal);
+          return MHD_YES;
+        }
         return Queue(connection, *refusal, /*close_connection=*/true);
       }
     }
     return MHD_YES;
   }
   if (exchange.refused_at_head) {
-    // Answered from the head; whatever body arrives is not kept.
-    *upload_data_size = 0;
-    return MHD_YES;
+    // Refused from the head; whatever body arrives is not kept.
+    if (*upload_data_size != 0) {
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+    if (!exchange.pending_refusal.has_value()) return MHD_YES;
+    HttpResponse refusal = *std::move(exchange.pending_refusal);
+    exchange.pending_refusal.reset();
+    return Queue(connection, refusal, /*close_connection=*/true);
   }
   if (*upload_data_size != 0) {
     // Chunked bodies have no declared length: count as they arrive and

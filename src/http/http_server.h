@@ -30,7 +30,8 @@ using ServerResponder = absl::AnyInvocable<void(HttpResponse) &&>;
 using ServerHandler = std::function<void(ServerRequest, ServerResponder)>;
 // Looks at a request's head (method, path, query, headers; no body yet) and
 // returns an answer to refuse it there, or nothing to let it go on.
-using HeadCheck = std::function<std::optional<HttpResponse>(const ServerRequest&)>;
+using HeadCheck =
+    std::function<std::optional<HttpResponse>(const ServerRequest&)>;
 
 struct HttpServerOptions {
   // "host:port" with a numeric host ("127.0.0.1:0", "[::1]:8081"); port 0
@@ -43,15 +44,19 @@ struct HttpServerOptions {
   // A connection must deliver each complete request head (request line and
   // headers) within this long of opening, or of its previous answer; the
   // idle timeout alone lets a client trickle a header line at a time and
-  // hold the connection for ever (slowloris).
+  // hold the connection for ever (slowloris). A kept-alive connection
+  // waiting for its next request is therefore closed after this long too.
   absl::Duration head_timeout = absl::Seconds(10);
   // Connections open at once, in all and per client IP address (0: no
   // per-client limit). Beyond them new connections are closed at once.
   unsigned connection_limit = 1024;
   unsigned per_client_connection_limit = 0;
   // Runs on each request's head before its body is read. A request it
-  // answers is refused there: the answer is sent, the body never read, and
-  // the connection closed. Empty: every request reaches the handler.
+  // answers is refused there and its connection closed: a body announced
+  // larger than 64 KiB (or chunked) is never read; a smaller one is read
+  // and dropped first, so the client gets the answer rather than a reset.
+  // Nothing of a refused body is kept. Empty: every request reaches the
+  // handler.
   HeadCheck head_check;
 };
 

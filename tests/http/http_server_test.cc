@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -21,9 +22,9 @@ namespace {
 
 using ::signet::testing::IsOk;
 using ::signet::testing::RawConnection;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using ::testing::ElementsAre;
 
 // Holds requests until the test answers them, from the test's thread.
 class ParkingHandler {
@@ -224,6 +225,45 @@ TEST_F(HttpServerTest, HeadCheckRefusesBeforeTheBodyAndCloses) {
   done.WaitForNotification();
   ASSERT_THAT(*slot, IsOk());
   EXPECT_EQ((*slot)->status, 200);
+}
+
+TEST_F(HttpServerTest, SmallRefusedBodyIsReadBeforeTheAnswer) {
+  // Verify a refused request with a small body gets its answer after the
+  // body has been read (so no reset can overtake it), then a close; the
+  // handler never sees it.
+  HttpServerOptions options;
+  options.head_check = [](const ServerRequest&) -> std::optional<HttpResponse> {
+    return PlainTextResponse(401, "no");
+  };
+  StartServer(/*max_body_bytes=*/1 << 20, options);
+  RawConnection client("127.0.0.1", server_->address());
+  ASSERT_TRUE(client.connected());
+  const std::string body(60 << 10, 'b');
+  ASSERT_TRUE(client.Send(absl::StrCat(
+      "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: ", body.size(),
+      "\r\n\r\n")));
+  // Nothing is answered while the announced body is still to come.
+  EXPECT_EQ(client.ReadUntilClosed(absl::Milliseconds(200)).bytes, "");
+  ASSERT_TRUE(client.Send(body));
+  const RawConnection::Received answer =
+      client.ReadUntilClosed(absl::Seconds(10));
+  EXPECT_THAT(answer.bytes, StartsWith("HTTP/1.1 401"));
+  EXPECT_TRUE(answer.closed);
+}
+
+TEST_F(HttpServerTest, ChunkedBodyIsRefusedWhereNoBodyIsAccepted) {
+  // Verify a server taking no bodies (the admin listener) refuses a chunked
+  // one from its head instead of reading it for as long as it trickles.
+  StartServer(/*max_body_bytes=*/0);
+  RawConnection client("127.0.0.1", server_->address());
+  ASSERT_TRUE(client.connected());
+  ASSERT_TRUE(client.Send(
+      "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "1\r\nx\r\n"));
+  const RawConnection::Received answer =
+      client.ReadUntilClosed(absl::Seconds(10));
+  EXPECT_THAT(answer.bytes, StartsWith("HTTP/1.1 413"));
+  EXPECT_TRUE(answer.closed);
 }
 
 TEST_F(HttpServerTest, IncompleteHeadIsClosedAtTheHeadTimeout) {
