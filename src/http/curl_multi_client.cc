@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <optional>
 #include <mutex>  // NOLINT(build/c++11): std::call_once
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -785,6 +785,8 @@ absl::Status CurlMultiClient::Configure(Transfer& transfer) {
     return absl::InvalidArgumentError("a proxy is for https:// URLs only");
   }
   SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_PROXY, proxy.c_str()));
+  // And no_proxy/NO_PROXY must not send a call around the profile's proxy.
+  SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_NOPROXY, ""));
   if (!proxy.empty()) {
     // An http:// proxy URL (config checks), asked to CONNECT a tunnel.
     SIGNET_RETURN_IF_ERROR(SetOption(easy, CURLOPT_HTTPPROXYTUNNEL, 1L));

@@ -285,27 +285,41 @@ class MutualTlsTest : public ::testing::Test {
     const std::string base =
         absl::StrCat("base_url: https://127.0.0.1:", port_,
                      "\n    app_key: {value: k}\n    authorization: {value: a}");
-    absl::StatusOr<SignetProcess> signet = StartSignet(absl::StrCat(R"(
+    absl::StatusOr<SignetProcess> signet =
+        StartSignet(absl::StrCat(R"(
 listen: 127.0.0.1:0
 admin_listen: "off"
 innopaas:
   mutual:
-    )", base, R"(
+    )",
+                                 base, R"(
     upstream:
-      ca_bundle: )", d, R"(/ca.pem
-      client_cert: )", d, R"(/client.pem
-      client_key: {file: )", d, R"(/client.key}
+      ca_bundle: )",
+                                 d, R"(/ca.pem
+      client_cert: )",
+                                 d, R"(/client.pem
+      client_key: {file: )",
+                                 d, R"(/client.key}
   no_client_cert:
-    )", base, R"(
-    upstream: {ca_bundle: )", d, R"(/ca.pem}
+    )",
+                                 base, R"(
+    upstream: {ca_bundle: )",
+                                 d, R"(/ca.pem}
   system_cas_only:
-    )", base, R"(
+    )",
+                                 base, R"(
   via_proxy:
-    )", base, R"(
+    )",
+                                 base, R"(
     upstream:
-      ca_bundle: )", d, R"(/ca.pem
-      proxy: http://127.0.0.1:)", proxy_->port(), R"(
-)"));
+      ca_bundle: )",
+                                 d, R"(/ca.pem
+      proxy: http://127.0.0.1:)",
+                                 proxy_->port(), R"(
+)"),
+                    // A profile's proxy is used even where the environment
+                    // says to bypass proxies for every host.
+                    {{"NO_PROXY", "*"}, {"no_proxy", "*"}});
     ASSERT_THAT(signet, IsOk());
     signet_ = *std::move(signet);
     stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
@@ -369,9 +383,8 @@ TEST_F(MutualTlsTest, AProfilesProxyIsAskedToTunnelAndSeesNoCredentials) {
   ASSERT_THAT(proxy_->WaitForConnections(1, absl::Seconds(10)), IsOk());
   const std::vector<std::string> heads = proxy_->heads();
   ASSERT_EQ(heads.size(), 1u);
-  EXPECT_THAT(heads[0],
-              StartsWith(absl::StrCat("CONNECT 127.0.0.1:", port_,
-                                      " HTTP/1.1\r\n")));
+  EXPECT_THAT(heads[0], StartsWith(absl::StrCat("CONNECT 127.0.0.1:", port_,
+                                                " HTTP/1.1\r\n")));
   // Only the tunnel request: the signed headers travel inside TLS.
   EXPECT_THAT(heads[0], Not(HasSubstr("AppKey")));
   EXPECT_THAT(heads[0], Not(HasSubstr("Authorization")));
