@@ -27,24 +27,22 @@ void Attempt(std::shared_ptr<SignedCall> call, bool may_retry) {
           return;
         }
         // The credential headers are what DiscardRejected needs; the body
-        // goes to the transport without a copy.
-        std::vector<HttpHeader> sent_headers;
+        // goes to the transport without a copy. Held as an HttpRequest,
+        // which cleanses its header values when it dies.
+        HttpRequest sent;
         const bool can_retry = may_retry && call->is_rejection;
-        if (can_retry) sent_headers = signed_request->headers;
-        call->http.Send(
-            *std::move(signed_request),
-            [call, can_retry, sent_headers = std::move(sent_headers)](
-                absl::StatusOr<HttpResponse> response) mutable {
-              if (can_retry && response.ok() && call->is_rejection(*response)) {
-                HttpRequest rejected;
-                rejected.headers = std::move(sent_headers);
-                if (call->signer.DiscardRejected(rejected)) {
-                  Attempt(std::move(call), /*may_retry=*/false);
-                  return;
-                }
-              }
-              std::move(call->on_done)(std::move(response));
-            });
+        if (can_retry) sent.headers = signed_request->headers;
+        call->http.Send(*std::move(signed_request),
+                        [call, can_retry, sent = std::move(sent)](
+                            absl::StatusOr<HttpResponse> response) mutable {
+                          if (can_retry && response.ok() &&
+                              call->is_rejection(*response) &&
+                              call->signer.DiscardRejected(sent)) {
+                            Attempt(std::move(call), /*may_retry=*/false);
+                            return;
+                          }
+                          std::move(call->on_done)(std::move(response));
+                        });
       });
 }
 
