@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "grpc/health/v1/health.pb.h"
 #include "log/log.h"
 
@@ -181,21 +183,55 @@ void GatewayServer::SetServing(bool serving) {
   SetHealth("", serving);
 }
 
+namespace {
+
+bool SameRoutes(const std::vector<InboundRouteSettings>& a,
+                const std::vector<InboundRouteSettings>& b) {
+  return std::equal(
+      a.begin(), a.end(), b.begin(), b.end(),
+      [](const InboundRouteSettings& x, const InboundRouteSettings& y) {
+        return x.path == y.path && x.profile == y.profile &&
+               x.target.text == y.target.text;
+      });
+}
+
+}  // namespace
+
 void GatewayServer::Reload(GatewaySettings settings) {
   std::shared_ptr<GatewayRuntime> current = runtime_.Get();
   const GatewaySettings& old = current->profiles.settings();
-  if (settings.listen != old.listen ||
-      settings.unix_listen.path != old.unix_listen.path ||
-      settings.unix_listen.mode != old.unix_listen.mode ||
-      settings.unix_listen.uid != old.unix_listen.uid ||
-      settings.unix_listen.gid != old.unix_listen.gid ||
-      settings.health_listen != old.health_listen ||
-      settings.admin_listen != old.admin_listen ||
-      settings.inbound_listen != old.inbound_listen ||
-      settings.connect_timeout != old.connect_timeout) {
-    LogWarning(
-        "config reload: listen addresses, inbound routes and connect_timeout "
-        "take effect at the next restart");
+  // What the listeners and the receiver took at start-up; a change is
+  // named, not silently ignored.
+  std::vector<absl::string_view> need_restart;
+  const auto note = [&need_restart](bool changed, absl::string_view name) {
+    if (changed) need_restart.push_back(name);
+  };
+  note(settings.listen != old.listen, "listen");
+  note(settings.unix_listen.path != old.unix_listen.path ||
+           settings.unix_listen.mode != old.unix_listen.mode ||
+           settings.unix_listen.uid != old.unix_listen.uid ||
+           settings.unix_listen.gid != old.unix_listen.gid,
+       "unix_listen");
+  note(settings.health_listen != old.health_listen, "health_listen");
+  note(settings.admin_listen != old.admin_listen, "admin_listen");
+  note(settings.connect_timeout != old.connect_timeout, "connect_timeout");
+  note(settings.inbound_listen != old.inbound_listen, "inbound_listen");
+  note(!SameRoutes(settings.inbound_routes, old.inbound_routes),
+       "inbound_routes");
+  const bool has_receiver = !settings.inbound_listen.empty();
+  note(has_receiver && settings.max_body_bytes != old.max_body_bytes,
+       "max_body_bytes (for the inbound receiver)");
+  note(has_receiver && settings.default_deadline != old.default_deadline,
+       "default_deadline (for the inbound receiver's forwards)");
+  note(settings.inbound_head_timeout != old.inbound_head_timeout,
+       "inbound_head_timeout");
+  note(settings.inbound_max_connections != old.inbound_max_connections ||
+           settings.inbound_max_connections_per_client !=
+               old.inbound_max_connections_per_client,
+       "inbound_max_connections");
+  if (!need_restart.empty()) {
+    LogWarning("config reload: some changes take effect at the next restart",
+               {{"settings", absl::StrJoin(need_restart, ", ")}});
   }
   runtime_.Set(std::make_shared<GatewayRuntime>(
       std::move(settings), env_, current.get()));
