@@ -95,9 +95,9 @@ GatewayRuntime* GatewayService::Admit(
   const size_t limit = pinned->profiles.settings().max_in_flight;
   call.Hold(std::move(runtime));
   if (!call.Admit(&in_flight_, limit)) {
-    call.CompleteIfFirst(absl::ResourceExhaustedError(absl::StrCat(
-        "too many calls in flight (max_in_flight ", limit,
-        "); retry with backoff")));
+    call.CompleteIfFirst(absl::ResourceExhaustedError(
+        absl::StrCat("too many calls in flight (max_in_flight ", limit,
+                     "); retry with backoff")));
     return nullptr;
   }
   if (pinned->callers.enabled()) {
@@ -195,17 +195,16 @@ grpc::ServerUnaryReactor* GatewayService::Verify(
   return call.get();
 }
 
-void GatewayService::BoundByDeadline(const CallPtr& call,
-                                     absl::Time deadline) {
+void GatewayService::BoundByDeadline(const CallPtr& call, absl::Time deadline) {
   if (call->claimed()) return;  // finished already (a cache hit)
-  scheduler_.RunAfter(deadline - clock_.Now(),
-                      [weak = std::weak_ptr<ObservedCall>(call)] {
-                        const CallPtr call = weak.lock();
-                        if (call == nullptr) return;  // finished and gone
-                        call->CompleteIfFirst(absl::DeadlineExceededError(
-                            "deadline passed while waiting for the "
-                            "upstream token"));
-                      });
+  scheduler_.RunAfter(
+      deadline - clock_.Now(), [weak = std::weak_ptr<ObservedCall>(call)] {
+        const CallPtr call = weak.lock();
+        if (call == nullptr) return;  // finished and gone
+        call->CompleteIfFirst(
+            absl::DeadlineExceededError("deadline passed while waiting for the "
+                                        "upstream token"));
+      });
 }
 
 void GatewayService::VerifyToken(const OpenApiProfileRuntime& profile,
@@ -215,33 +214,33 @@ void GatewayService::VerifyToken(const OpenApiProfileRuntime& profile,
   HttpRequest request = BuildVerifyRequest(settings, token, deadline);
   OPENSSL_cleanse(token.data(), token.size());
   AddRequestId(call->request_id(), &request);
-  profile.http->Send(std::move(request), [&settings, response,
-                                          call = std::move(call)](
-                                             absl::StatusOr<HttpResponse> answer) {
-    if (!call->Claim()) return;  // the deadline finished the call
-    if (!answer.ok()) {
-      call->Complete(absl::Status(
-          answer.status().code(),
-          absl::StrCat("verify request failed: ", answer.status().message())));
-      return;
-    }
-    call->set_upstream_status(answer->status);
-    absl::StatusOr<VerifyAnswer> verdict = ParseVerifyAnswer(*answer);
-    if (!verdict.ok()) {
-      call->Complete(verdict.status());
-      return;
-    }
-    response->set_valid(verdict->valid);
-    response->set_app_id(verdict->app_id);
-    response->set_result(verdict->result);
-    response->set_message(verdict->message);
-    if (!verdict->time.empty()) {
-      absl::StatusOr<absl::Time> time =
-          ParseExpireTime(verdict->time, settings.expire_time_zone);
-      if (time.ok()) SetTimestamp(*time, response->mutable_time());
-    }
-    call->Complete(absl::OkStatus());
-  });
+  profile.http->Send(
+      std::move(request), [&settings, response, call = std::move(call)](
+                              absl::StatusOr<HttpResponse> answer) {
+        if (!call->Claim()) return;  // the deadline finished the call
+        if (!answer.ok()) {
+          call->Complete(absl::Status(answer.status().code(),
+                                      absl::StrCat("verify request failed: ",
+                                                   answer.status().message())));
+          return;
+        }
+        call->set_upstream_status(answer->status);
+        absl::StatusOr<VerifyAnswer> verdict = ParseVerifyAnswer(*answer);
+        if (!verdict.ok()) {
+          call->Complete(verdict.status());
+          return;
+        }
+        response->set_valid(verdict->valid);
+        response->set_app_id(verdict->app_id);
+        response->set_result(verdict->result);
+        response->set_message(verdict->message);
+        if (!verdict->time.empty()) {
+          absl::StatusOr<absl::Time> time =
+              ParseExpireTime(verdict->time, settings.expire_time_zone);
+          if (time.ok()) SetTimestamp(*time, response->mutable_time());
+        }
+        call->Complete(absl::OkStatus());
+      });
 }
 
 template <typename Request>
@@ -318,13 +317,13 @@ grpc::ServerUnaryReactor* GatewayService::CallOpenAPI(
   const OpenApiSettings& settings = (*profile)->settings;
   // Signing waits when there is no valid token yet.
   const bool may_wait = TokenMayWait(*(*profile)->cache, clock_.Now());
-  return Forward(context, std::move(call), runtime->profiles.settings(),
-                 *request, settings.base_url, *(*profile)->signer,
-                 *(*profile)->http,
-                 [&settings](const HttpResponse& answer) {
-                   return IsTokenRejection(answer, settings.token_invalid_codes);
-                 },
-                 response, may_wait);
+  return Forward(
+      context, std::move(call), runtime->profiles.settings(), *request,
+      settings.base_url, *(*profile)->signer, *(*profile)->http,
+      [&settings](const HttpResponse& answer) {
+        return IsTokenRejection(answer, settings.token_invalid_codes);
+      },
+      response, may_wait);
 }
 
 grpc::ServerUnaryReactor* GatewayService::FetchLicenses(

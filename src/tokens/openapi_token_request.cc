@@ -1,8 +1,8 @@
 #include "tokens/openapi_token_request.h"
 
-#include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"

@@ -160,10 +160,10 @@ TEST_F(CallLifetimeTest, CallOpenApiFinishedByItsDeadlineIgnoresTheLateToken) {
 // OpenAPI profile (and so its token cache); it still gets its answer, and
 // the runtimes it started under are freed only after it.
 TEST_F(CallLifetimeTest, CallWaitingOnATokenOutlivesTwoReloads) {
-  const std::string base = absl::StrReplaceAll(
-      EmulatorConfig(emulator_.port),
-      {{"default_deadline: 10s",
-        "default_deadline: 10s\nwatch_interval: 100ms"}});
+  const std::string base =
+      absl::StrReplaceAll(EmulatorConfig(emulator_.port),
+                          {{"default_deadline: 10s",
+                            "default_deadline: 10s\nwatch_interval: 100ms"}});
   StartGateway(base);
   grpc::ClientContext context;
   WithDeadline(&context, absl::Seconds(20));

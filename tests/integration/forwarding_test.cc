@@ -2,9 +2,8 @@
 // FetchLicenses through real signet and signet-emulator processes.
 #include <grpcpp/grpcpp.h>
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

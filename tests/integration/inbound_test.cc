@@ -2,7 +2,6 @@
 // authentic InnoPaaS and APSDAI requests reach a local target byte for
 // byte; every inauthentic one is refused with nothing reaching it.
 #include <grpcpp/grpcpp.h>
-
 #include <signal.h>
 
 #include <functional>
@@ -16,8 +15,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/notification.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

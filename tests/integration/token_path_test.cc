@@ -303,7 +303,8 @@ TEST_F(TokenPathTest, RepeatedRejectionsRefreshTheTokenOncePerInterval) {
     request.set_method("GET");
     request.set_path("/api/v5/authentication/verify");
     v1::HttpResponse response;
-    const grpc::Status status = stub_->CallOpenAPI(&context, request, &response);
+    const grpc::Status status =
+        stub_->CallOpenAPI(&context, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(response.status(), 401);
   }

@@ -58,8 +58,7 @@ bool RawConnection::Send(absl::string_view data) {
   return true;
 }
 
-RawConnection::Received RawConnection::ReadUntilClosed(
-    absl::Duration timeout) {
+RawConnection::Received RawConnection::ReadUntilClosed(absl::Duration timeout) {
   Received received;
   const absl::Time deadline = absl::Now() + timeout;
   char buffer[4096];
