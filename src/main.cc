@@ -305,13 +305,15 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
                   {"profiles", absl::StrJoin(unready, ",")}});
     }
   };
+  // Watching starts before readiness is reported: a config or secret
+  // change made once signet says "ready" must not be missed.
+  auto reloader = std::make_unique<ConfigReloader>(
+      config_path, std::move(loaded->sources), gateway, watch_interval);
   const std::vector<std::string> unready = readiness.Prewarm(prewarm_timeout);
   report(unready);
   auto readiness_loop = std::make_unique<ReadinessLoop>(
       &readiness, unready.empty(), kReadinessInterval, report);
 
-  auto reloader = std::make_unique<ConfigReloader>(
-      config_path, std::move(loaded->sources), gateway, watch_interval);
   int signo = 0;
   while (sigwait(&signals, &signo) == 0 && signo == SIGHUP) {
     reloader->Reload("SIGHUP");
