@@ -103,7 +103,11 @@ absl::Duration RequestedDuration() {
 
 // The standard emulator config, prewarmed (the first phase needs a cached
 // token while the token endpoint is down), with token fetches bounded by
-// kTokenTimeout, plus an inbound profile.
+// kTokenTimeout, plus an inbound profile. The "revoked" phase revokes the
+// token every second, far more often than a real upstream would; with the
+// default min_refresh_interval (30s) signet would then pass the upstream's
+// 401 on for the rest of the interval, by design (TokenPathTest pins that),
+// so here every rejection may refresh.
 std::string SoakConfig(int emulator_port) {
   return absl::StrCat(
       absl::StrReplaceAll(
@@ -111,7 +115,8 @@ std::string SoakConfig(int emulator_port) {
           {{"prewarm: false", "prewarm: true"},
            {"token_timeout: 5s",
             absl::StrCat("token_timeout: ",
-                         absl::FormatDuration(kTokenTimeout))}}),
+                         absl::FormatDuration(kTokenTimeout),
+                         "\n    min_refresh_interval: 1ms")}}),
       R"(inbound:
   hooks:
     innopaas_webhook:
