@@ -167,11 +167,12 @@ TEST_F(CallLifetimeTest, CallWaitingOnATokenOutlivesTwoReloads) {
   StartGateway(base);
   grpc::ClientContext context;
   WithDeadline(&context, absl::Seconds(20));
+  const v1::GetTokenRequest request;
   v1::GetTokenResponse response;
   grpc::Status status;
   bool done = false;
   absl::Mutex mu;
-  stub_->async()->GetToken(&context, new v1::GetTokenRequest(), &response,
+  stub_->async()->GetToken(&context, &request, &response,
                            [&](grpc::Status s) {
                              absl::MutexLock lock(&mu);
                              status = std::move(s);
