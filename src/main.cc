@@ -256,7 +256,7 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
                                [gateway = server->get()] {
                                  std::shared_ptr<GatewayRuntime> runtime =
                                      gateway->runtime();
-                                 return std::shared_ptr<const InboundVerifiers>(
+                                 return std::shared_ptr<const VerifierRegistry>(
                                      runtime, &runtime->inbound);
                                },
                                http->get(),

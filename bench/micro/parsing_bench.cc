@@ -7,8 +7,8 @@
 #include "absl/status/statusor.h"
 #include "benchmark/benchmark.h"
 #include "http/http_types.h"
-#include "licenses/license_call.h"
-#include "tokens/openapi_token_request.h"
+#include "apsdai/license_request.h"
+#include "openapi/token_request.h"
 
 namespace signet {
 namespace {

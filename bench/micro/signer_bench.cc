@@ -15,13 +15,13 @@
 #include "config/settings.h"
 #include "http/http_types.h"
 #include "secrets/secret.h"
-#include "signers/apsdai_signer.h"
-#include "signers/bearer_token_signer.h"
-#include "signers/signer.h"
-#include "signers/static_header_signer.h"
-#include "tokens/token.h"
-#include "tokens/token_cache.h"
-#include "tokens/token_source.h"
+#include "apsdai/apsdai_signer.h"
+#include "openapi/bearer_token_signer.h"
+#include "upstream/signer.h"
+#include "innopaas/static_header_signer.h"
+#include "openapi/token.h"
+#include "openapi/token_cache.h"
+#include "openapi/token_source.h"
 
 namespace signet {
 namespace {

@@ -13,7 +13,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "benchmark/benchmark.h"
-#include "forward/forward_request.h"
+#include "upstream/forward_request.h"
 #include "http/base_url.h"
 #include "http/http_types.h"
 #include "http/request_validation.h"

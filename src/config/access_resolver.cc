@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
-#include "config/resolve_util.h"
+#include "config/resolve_context.h"
 
 namespace signet {
 namespace {

@@ -10,7 +10,7 @@
 #include "common/status_macros.h"
 #include "config/access_resolver.h"
 #include "config/config_loader.h"
-#include "config/resolve_util.h"
+#include "config/resolve_context.h"
 #include "config/upstream_resolver.h"
 #include "http/base_url.h"
 #include "http/request_validation.h"

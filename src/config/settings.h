@@ -10,113 +10,14 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "http/base_url.h"
+#include "apsdai/apsdai_settings.h"
+#include "inbound/inbound_settings.h"
+#include "innopaas/innopaas_settings.h"
+#include "openapi/openapi_settings.h"
 #include "secrets/secret.h"
+#include "upstream/upstream_settings.h"
 
 namespace signet {
-
-// How one upstream is reached and how its failures are handled.
-struct CircuitBreakerSettings {
-  bool enabled = true;
-  int failure_threshold = 5;
-  absl::Duration cool_down = absl::Seconds(10);
-};
-
-struct RetrySettings {
-  int max_attempts = 3;  // the first attempt included
-  absl::Duration initial_backoff = absl::Milliseconds(100);
-  absl::Duration max_backoff = absl::Seconds(2);
-  bool idempotent_calls = false;  // forwarded GET/HEAD/PUT/DELETE too
-};
-
-struct UpstreamSettings {
-  std::string ca_bundle;    // empty: the system store
-  std::string client_cert;  // empty: no client certificate
-  Secret client_key;        // set exactly when client_cert is
-  CircuitBreakerSettings circuit_breaker;
-  RetrySettings retry;
-  // "http://host:port" of a CONNECT proxy for an https upstream; empty: no
-  // proxy at all, whatever the environment says.
-  std::string proxy;
-
-  friend bool operator==(const UpstreamSettings& a, const UpstreamSettings& b);
-};
-
-// The configuration after validation: defaults applied, durations and zones
-// parsed, URLs checked, secrets read. Everything downstream takes these
-// types, never the raw proto.
-
-struct OpenApiSettings {
-  std::string name;
-  BaseUrl base_url;
-  std::string app_id;
-  Secret app_secret;
-  absl::TimeZone expire_time_zone;
-  std::string expire_time_zone_name;
-  absl::Duration max_ttl = absl::Hours(2);
-  absl::Duration refresh_before = absl::Minutes(5);
-  absl::Duration token_timeout = absl::Seconds(10);
-  // At most one refresh caused by a rejected token per this interval.
-  absl::Duration min_refresh_interval = absl::Seconds(30);
-  std::string app_id_field = "app_id";
-  // Body codes meaning "token no longer valid", besides HTTP 401.
-  std::vector<int64_t> token_invalid_codes;
-  // Fetched at start-up and part of readiness.
-  bool prewarm = true;
-  UpstreamSettings upstream;
-};
-
-struct InnoPaasSettings {
-  std::string name;
-  BaseUrl base_url;
-  Secret app_key;
-  Secret authorization;
-  UpstreamSettings upstream;
-};
-
-enum class LicenseVerification { kSignature, kPassword };
-
-// The headers seed 003 prescribes and ApsdaiSigner sets; a profile's custom
-// headers may not replace them.
-inline constexpr absl::string_view kApsdaiSignedHeaders[] = {
-    "Content-Type", "User-Agent", "X-Apsdai-Timestamp", "X-Apsdai-Token"};
-
-struct LicenseSettings {
-  std::string name;
-  BaseUrl url;
-  std::string method = "POST";
-  LicenseVerification verification = LicenseVerification::kSignature;
-  Secret secret;
-  std::map<std::string, std::string> headers;
-  std::map<std::string, std::string> body;
-  UpstreamSettings upstream;
-};
-
-// Inbound verification: one scheme per profile.
-struct InnoPaasWebhookSettings {
-  Secret user_name;
-  Secret authorization;
-};
-
-struct ApsdaiInboundSettings {
-  LicenseVerification verification = LicenseVerification::kSignature;
-  Secret secret;
-  absl::Duration window = absl::Minutes(5);
-  size_t replay_cache_size = 100000;
-};
-
-struct InboundSettings {
-  std::string name;
-  // Exactly one is set.
-  std::optional<InnoPaasWebhookSettings> innopaas_webhook;
-  std::optional<ApsdaiInboundSettings> apsdai;
-};
-
-struct InboundRouteSettings {
-  std::string path;     // exact match on the request path
-  std::string profile;  // a key of GatewaySettings::inbound
-  BaseUrl target;       // where authentic requests go
-};
 
 // A caller of the Gateway service and what it may do (config `callers`).
 struct GrantSettings {
@@ -137,6 +38,9 @@ struct UnixListenerSettings {
   std::optional<uint32_t> gid;
 };
 
+// The configuration after validation: defaults applied, durations and zones
+// parsed, URLs checked, secrets read. Everything downstream takes these
+// types (each kind's own in its module), never the raw proto.
 struct GatewaySettings {
   std::string listen = "127.0.0.1:50051";  // empty: no TCP listener
   UnixListenerSettings unix_listen;

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "config/config_resolver.h"
-#include "config/resolve_util.h"
+#include "config/resolve_context.h"
 #include "http/base_url.h"
 
 namespace signet {
@@ -104,21 +104,6 @@ absl::StatusOr<std::string> ResolveProxy(const std::string& proxy,
 
 }  // namespace
 
-bool operator==(const UpstreamSettings& a, const UpstreamSettings& b) {
-  const bool same_key = a.client_key.empty()
-                            ? b.client_key.empty()
-                            : a.client_key.Equals(b.client_key.Reveal());
-  return a.ca_bundle == b.ca_bundle && a.client_cert == b.client_cert &&
-         same_key && a.circuit_breaker.enabled == b.circuit_breaker.enabled &&
-         a.circuit_breaker.failure_threshold ==
-             b.circuit_breaker.failure_threshold &&
-         a.circuit_breaker.cool_down == b.circuit_breaker.cool_down &&
-         a.retry.max_attempts == b.retry.max_attempts &&
-         a.retry.initial_backoff == b.retry.initial_backoff &&
-         a.retry.max_backoff == b.retry.max_backoff &&
-         a.retry.idempotent_calls == b.retry.idempotent_calls &&
-         a.proxy == b.proxy;
-}
 
 absl::StatusOr<UpstreamSettings> ResolveUpstream(
     const config::v1::UpstreamOptions& options, const BaseUrl& url,

@@ -46,7 +46,7 @@ const InboundRouteSettings* InboundReceiver::FindRoute(
 // Refuses an inauthentic request (logged, at most once per interval).
 std::optional<HttpResponse> InboundReceiver::Refusal(
     const InboundRouteSettings& route,
-    const absl::StatusOr<InboundVerifiers::Outcome>& outcome) const {
+    const absl::StatusOr<VerifierRegistry::Outcome>& outcome) const {
   if (!outcome.ok()) {  // the resolver checked the route's profile exists
     return PlainTextResponse(500, "inbound route misconfigured");
   }

@@ -10,10 +10,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "config/settings.h"
+#include "inbound/inbound_settings.h"
 #include "http/http_client.h"
 #include "http/http_server.h"
-#include "inbound/inbound_verifiers.h"
+#include "inbound/verifier_registry.h"
 #include "log/rate_limited_log.h"
 
 namespace signet {
@@ -49,7 +49,7 @@ class InboundReceiver {
 
   // The current verifiers, read per request (a config reload swaps them).
   using VerifierSource =
-      std::function<std::shared_ptr<const InboundVerifiers>()>;
+      std::function<std::shared_ptr<const VerifierRegistry>()>;
 
   // `http` and `clock` must outlive the receiver.
   static absl::StatusOr<std::unique_ptr<InboundReceiver>> Start(
@@ -76,7 +76,7 @@ class InboundReceiver {
   // is.
   std::optional<HttpResponse> Refusal(
       const InboundRouteSettings& route,
-      const absl::StatusOr<InboundVerifiers::Outcome>& outcome) const;
+      const absl::StatusOr<VerifierRegistry::Outcome>& outcome) const;
   // Verifies a request that passed CheckHead, body included, and forwards
   // it.
   void Handle(ServerRequest request, ServerResponder respond) const;

@@ -5,7 +5,7 @@
 #include "http/observed_http_client.h"
 #include "inbound/inbound_observer.h"
 #include "server/rpc_observer.h"
-#include "tokens/token_observer.h"
+#include "openapi/token_observer.h"
 
 namespace signet {
 

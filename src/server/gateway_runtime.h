@@ -11,7 +11,7 @@
 #include "common/clock.h"
 #include "config/settings.h"
 #include "http/http_client.h"
-#include "inbound/inbound_verifiers.h"
+#include "inbound/verifier_registry.h"
 #include "server/gateway_env.h"
 #include "server/profile_registry.h"
 
@@ -27,7 +27,7 @@ struct GatewayRuntime {
                  const GatewayRuntime* previous);
 
   ProfileRegistry profiles;
-  InboundVerifiers inbound;
+  VerifierRegistry inbound;
   CallerAuthorizer callers;
 };
 

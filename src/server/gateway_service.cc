@@ -13,13 +13,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "forward/forward_request.h"
+#include "upstream/forward_request.h"
 #include "http/request_validation.h"
-#include "licenses/license_call.h"
+#include "apsdai/license_request.h"
 #include "server/grpc_status.h"
 #include "server/observed_call.h"
-#include "tokens/expire_time.h"
-#include "tokens/openapi_token_request.h"
+#include "openapi/expire_time.h"
+#include "openapi/token_request.h"
 
 namespace signet {
 namespace {
@@ -393,7 +393,7 @@ grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
   const absl::string_view profile =
       request->profile().empty() ? absl::string_view("default")
                                  : absl::string_view(request->profile());
-  absl::StatusOr<InboundVerifiers::Outcome> outcome =
+  absl::StatusOr<VerifierRegistry::Outcome> outcome =
       runtime->inbound.Verify(profile, inbound);
   if (!outcome.ok()) return FinishNow(call, outcome.status());
   call->set_profile(profile);

@@ -8,9 +8,9 @@
 
 #include "common/clock.h"
 #include "common/scheduler.h"
-#include "forward/signed_sender.h"
+#include "upstream/signed_sender.h"
 #include "http/http_client.h"
-#include "inbound/inbound_verifiers.h"
+#include "inbound/verifier_registry.h"
 #include "log/rate_limited_log.h"
 #include "server/gateway_runtime.h"
 #include "server/in_flight_limiter.h"

@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/caller_text.h"
-#include "signers/apsdai_signer.h"
-#include "signers/bearer_token_signer.h"
-#include "signers/static_header_signer.h"
+#include "apsdai/apsdai_signer.h"
+#include "openapi/bearer_token_signer.h"
+#include "innopaas/static_header_signer.h"
 
 namespace signet {
 namespace {

@@ -14,10 +14,10 @@
 #include "config/settings.h"
 #include "http/http_client.h"
 #include "server/gateway_env.h"
-#include "server/upstream_transport.h"
-#include "signers/signer.h"
-#include "tokens/openapi_token_source.h"
-#include "tokens/token_cache.h"
+#include "upstream/upstream_transport.h"
+#include "upstream/signer.h"
+#include "openapi/openapi_token_source.h"
+#include "openapi/token_cache.h"
 
 namespace signet {
 

@@ -17,7 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "fuzz_check.h"
-#include "tokens/expire_time.h"
+#include "openapi/expire_time.h"
 
 namespace signet {
 namespace {

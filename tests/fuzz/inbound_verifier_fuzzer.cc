@@ -32,10 +32,10 @@
 #include "common/clock.h"
 #include "config/settings.h"
 #include "fuzz_check.h"
-#include "inbound/apsdai_verifier.h"
+#include "apsdai/apsdai_verifier.h"
 #include "inbound/inbound_request.h"
-#include "inbound/innopaas_webhook_verifier.h"
-#include "signers/apsdai_signer.h"
+#include "innopaas/webhook_verifier.h"
+#include "apsdai/apsdai_signer.h"
 
 namespace signet {
 namespace {

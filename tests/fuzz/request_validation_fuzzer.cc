@@ -33,7 +33,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "config/settings.h"
-#include "forward/forward_request.h"
+#include "upstream/forward_request.h"
 #include "fuzz_check.h"
 #include "http/base_url.h"
 #include "http/request_validation.h"

@@ -19,8 +19,8 @@
 #include "absl/strings/string_view.h"
 #include "fuzz_check.h"
 #include "http/http_types.h"
-#include "licenses/license_call.h"
-#include "tokens/openapi_token_request.h"
+#include "apsdai/license_request.h"
+#include "openapi/token_request.h"
 
 namespace signet {
 namespace {

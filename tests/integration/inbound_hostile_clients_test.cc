@@ -13,7 +13,7 @@
 #include "gtest/gtest.h"
 #include "integration/signet_process.h"
 #include "secrets/secret.h"
-#include "signers/apsdai_signer.h"
+#include "apsdai/apsdai_signer.h"
 #include "testing/raw_socket.h"
 #include "testing/status_matchers.h"
 

@@ -23,7 +23,7 @@
 #include "http/curl_multi_client.h"
 #include "http/http_server.h"
 #include "integration/signet_process.h"
-#include "signers/apsdai_signer.h"
+#include "apsdai/apsdai_signer.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/status_matchers.h"
 

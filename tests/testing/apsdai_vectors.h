@@ -16,7 +16,7 @@ inline constexpr char kSeedSecret[] = "your_secret_key";
 inline constexpr char kSeedSignature[] =
     "Gh70gm2WBTHpgpF%2BJjHZFZ7Uk6iGIsVaRG7Wz8aYhpU%3D";
 
-// One row of tests/signers/testdata/apsdai_vectors.tsv, made by
+// One row of tests/apsdai/testdata/apsdai_vectors.tsv, made by
 // tools/testdata/make_apsdai_vectors.php with the seed's PHP code.
 struct ApsdaiVector {
   int line = 0;

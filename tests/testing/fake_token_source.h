@@ -4,7 +4,7 @@
 #include <deque>
 #include <utility>
 
-#include "tokens/token_source.h"
+#include "openapi/token_source.h"
 
 namespace signet::testing {
 

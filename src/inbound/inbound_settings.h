@@ -1,0 +1,29 @@
+#ifndef SIGNET_INBOUND_INBOUND_SETTINGS_H_
+#define SIGNET_INBOUND_INBOUND_SETTINGS_H_
+
+#include <optional>
+#include <string>
+
+#include "apsdai/apsdai_settings.h"
+#include "http/base_url.h"
+#include "innopaas/innopaas_settings.h"
+
+namespace signet {
+
+// Inbound verification: one scheme per profile.
+struct InboundSettings {
+  std::string name;
+  // Exactly one is set.
+  std::optional<InnoPaasWebhookSettings> innopaas_webhook;
+  std::optional<ApsdaiInboundSettings> apsdai;
+};
+
+struct InboundRouteSettings {
+  std::string path;     // exact match on the request path
+  std::string profile;  // a key of GatewaySettings::inbound
+  BaseUrl target;       // where authentic requests go
+};
+
+}  // namespace signet
+
+#endif  // SIGNET_INBOUND_INBOUND_SETTINGS_H_

@@ -1,0 +1,50 @@
+#ifndef SIGNET_UPSTREAM_SIGNER_H_
+#define SIGNET_UPSTREAM_SIGNER_H_
+
+#include <memory>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "http/http_types.h"
+
+namespace signet {
+
+using SignCallback = absl::AnyInvocable<void(absl::StatusOr<HttpRequest>) &&>;
+
+// Attaches an upstream's credentials to an outbound request. One
+// implementation per upstream scheme; a new scheme is a new Signer and a
+// config kind, not a change to the gateway.
+class Signer {
+ public:
+  virtual ~Signer() = default;
+
+  // The header names this signer sets. Callers may not give them: a
+  // request that does is refused before signing.
+  virtual absl::Span<const absl::string_view> ReservedHeaders() const = 0;
+
+  // Signs `request` and passes it to `done`, exactly once: inline when the
+  // signature needs nothing remote, later (on a transport thread) when a
+  // token must be fetched first. Errors are those of the token source
+  // (UNAVAILABLE, DEADLINE_EXCEEDED, FAILED_PRECONDITION).
+  virtual void Sign(HttpRequest request, SignCallback done) = 0;
+
+  // The upstream refused the credentials `signed_request` carried (for
+  // example HTTP 401). Returns true when signing again may succeed, having
+  // discarded the refused credential (a bearer token); false when a retry
+  // would send the same thing.
+  virtual bool DiscardRejected(const HttpRequest& signed_request) {
+    return false;
+  }
+};
+
+using SignerPtr = std::unique_ptr<Signer>;
+
+// Sets `name` to `value`, replacing any header of that name (any case).
+void SetHeader(std::vector<HttpHeader>* headers, absl::string_view name,
+               absl::string_view value);
+
+}  // namespace signet
+
+#endif  // SIGNET_UPSTREAM_SIGNER_H_
