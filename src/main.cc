@@ -233,15 +233,15 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
     admin = *std::move(started);
   }
   GatewayEnv env;
-  env.http = http->get();
-  env.clock = SystemClock::Get();
-  env.scheduler = &timer;
-  env.random = &random;
-  env.observers.rpc = &metrics;
-  env.observers.upstream = &metrics;
-  env.observers.tokens = &metrics;
-  env.observers.inbound = &metrics;
-  env.observers.circuits = &metrics;
+  env.upstream.transport = http->get();
+  env.upstream.clock = SystemClock::Get();
+  env.upstream.scheduler = &timer;
+  env.upstream.random = &random;
+  env.upstream.upstream_observer = &metrics;
+  env.upstream.circuit_observer = &metrics;
+  env.rpc_observer = &metrics;
+  env.token_observer = &metrics;
+  env.inbound_observer = &metrics;
   absl::StatusOr<std::unique_ptr<GatewayServer>> server =
       GatewayServer::Start(*std::move(settings), env);
   if (!server.ok()) {

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
 #include "common/clock.h"
+#include "common/system_random.h"
 #include "config/settings.h"
 #include "http/http_types.h"
 #include "secrets/secret.h"
@@ -150,8 +151,12 @@ BENCHMARK(BM_ApsdaiSignature);
 
 // TokenCache::Get on a warm cache: mutex, clock read, token copy, callback.
 void BM_TokenCache_GetWarm(benchmark::State& state) {
-  InlineTokenSource source(SystemClock::Get());
-  TokenCache cache(&source, SystemClock::Get(), TokenCache::Options());
+  auto shared_source = std::make_shared<InlineTokenSource>(SystemClock::Get());
+  InlineTokenSource& source = *shared_source;
+  SystemRandom random;
+  auto shared_cache = std::make_shared<TokenCache>(
+      shared_source, SystemClock::Get(), &random, TokenCache::Options());
+  TokenCache& cache = *shared_cache;
   cache.Get([](absl::StatusOr<TokenCache::Result>) {});  // warm it
   bool all_hits = true;
   for (auto _ : state) {
@@ -169,10 +174,13 @@ BENCHMARK(BM_TokenCache_GetWarm);
 // BearerTokenSigner (OpenAPI) with a warm TokenCache: cache hit, then the
 // Authorization and X-APP-ID headers.
 void BM_BearerTokenSigner_Sign(benchmark::State& state) {
-  InlineTokenSource source(SystemClock::Get());
-  TokenCache cache(&source, SystemClock::Get(), TokenCache::Options());
-  cache.Get([](absl::StatusOr<TokenCache::Result>) {});  // warm it
-  BearerTokenSigner signer(&cache, kAppId);
+  auto shared_source = std::make_shared<InlineTokenSource>(SystemClock::Get());
+  InlineTokenSource& source = *shared_source;
+  SystemRandom random;
+  auto cache = std::make_shared<TokenCache>(shared_source, SystemClock::Get(),
+                                            &random, TokenCache::Options());
+  cache->Get([](absl::StatusOr<TokenCache::Result>) {});  // warm it
+  BearerTokenSigner signer(cache, kAppId);
   RunSignLoop(state, signer, RealisticRequest());
   if (source.fetches() != 1) {
     state.SkipWithError("the warm cache fetched again");

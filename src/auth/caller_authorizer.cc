@@ -49,7 +49,7 @@ absl::StatusOr<std::string> CallerAuthorizer::Authorize(
   if (match == nullptr) {
     return absl::UnauthenticatedError("unknown caller credential");
   }
-  if (profile.empty()) profile = "default";
+  if (profile.empty()) profile = kDefaultProfile;
   if (!Allows(*match, rpc, profile)) {
     return absl::PermissionDeniedError(
         absl::StrCat("caller \"", match->name, "\" may not call ", rpc,

@@ -111,12 +111,6 @@ absl::StatusOr<OpenApiSettings> ResolveOpenApi(
       AtPath(path + ".min_refresh_interval",
              ParseConfigDuration(profile.min_refresh_interval(),
                                  absl::Seconds(30))));
-  // A token fetch outliving a reload keeps references into its profile,
-  // which a reload retires for two minutes (gateway_runtime.h).
-  if (settings.token_timeout > absl::Minutes(1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ".token_timeout: at most 1m"));
-  }
   if (settings.refresh_before >= settings.max_ttl) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ".refresh_before: must be shorter than max_ttl (",

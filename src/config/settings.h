@@ -19,6 +19,9 @@
 
 namespace signet {
 
+// The profile a call or route means when it names none.
+inline constexpr absl::string_view kDefaultProfile = "default";
+
 // A caller of the Gateway service and what it may do (config `callers`).
 struct GrantSettings {
   std::vector<std::string> rpcs;      // "*" = all

@@ -27,12 +27,12 @@ bool IsCircuitOpenError(const absl::Status& status) {
   return status.GetPayload(kCircuitOpenPayload).has_value();
 }
 
-CircuitBreakerHttpClient::CircuitBreakerHttpClient(HttpClient* inner,
+CircuitBreakerHttpClient::CircuitBreakerHttpClient(std::shared_ptr<HttpClient> inner,
                                                    std::string profile,
                                                    Options options,
                                                    const Clock* clock,
                                                    CircuitObserver* observer)
-    : inner_(*inner),
+    : inner_(std::move(inner)),
       profile_(std::move(profile)),
       options_(options),
       clock_(*clock),
@@ -75,10 +75,10 @@ void CircuitBreakerHttpClient::Send(HttpRequest request, HttpCallback on_done) {
     std::move(on_done)(std::move(status));
     return;
   }
-  inner_.Send(std::move(request),
-              [this, probe, on_done = std::move(on_done)](
+  inner_->Send(std::move(request),
+              [self = shared_from_this(), probe, on_done = std::move(on_done)](
                   absl::StatusOr<HttpResponse> answer) mutable {
-                Record(OutcomeOf(answer.status()), probe);
+                self->Record(OutcomeOf(answer.status()), probe);
                 std::move(on_done)(std::move(answer));
               });
 }

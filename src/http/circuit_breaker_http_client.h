@@ -1,6 +1,7 @@
 #ifndef SIGNET_HTTP_CIRCUIT_BREAKER_HTTP_CLIENT_H_
 #define SIGNET_HTTP_CIRCUIT_BREAKER_HTTP_CLIENT_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -38,15 +39,18 @@ bool IsCircuitOpenError(const absl::Status& status);
 // circuit. Any answer from the upstream -- a 500 too -- counts as success:
 // the upstream is reachable, and its errors are the caller's to see.
 // Timeouts count neither way, since they depend on each caller's deadline.
-class CircuitBreakerHttpClient final : public HttpClient {
+class CircuitBreakerHttpClient final
+    : public HttpClient,
+      public std::enable_shared_from_this<CircuitBreakerHttpClient> {
  public:
   struct Options {
     int failure_threshold = 5;
     absl::Duration cool_down = absl::Seconds(10);
   };
 
-  // All must outlive the client and its requests; `observer` may be null.
-  CircuitBreakerHttpClient(HttpClient* inner, std::string profile,
+  // Holds `inner`; a request in flight holds this client. `clock` and
+  // `observer` (may be null) are the process's and outlive every profile.
+  CircuitBreakerHttpClient(std::shared_ptr<HttpClient> inner, std::string profile,
                            Options options, const Clock* clock,
                            CircuitObserver* observer);
   ~CircuitBreakerHttpClient() override;
@@ -67,7 +71,7 @@ class CircuitBreakerHttpClient final : public HttpClient {
   void Record(Outcome outcome, bool probe) ABSL_LOCKS_EXCLUDED(mu_);
   void Report(CircuitState state);
 
-  HttpClient& inner_;
+  const std::shared_ptr<HttpClient> inner_;
   const std::string profile_;
   const Options options_;
   const Clock& clock_;

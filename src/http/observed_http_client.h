@@ -1,6 +1,7 @@
 #ifndef SIGNET_HTTP_OBSERVED_HTTP_CLIENT_H_
 #define SIGNET_HTTP_OBSERVED_HTTP_CLIENT_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -24,12 +25,16 @@ class UpstreamObserver {
 // An HttpClient decorator that times every request of one profile and
 // reports it: one per profile, so token fetches, verifies and forwarded
 // calls are all counted under the profile they belong to.
-class ObservedHttpClient final : public HttpClient {
+class ObservedHttpClient final
+    : public HttpClient,
+      public std::enable_shared_from_this<ObservedHttpClient> {
  public:
-  // All must outlive the client and every request sent through it.
-  ObservedHttpClient(HttpClient* inner, std::string profile,
+  // Holds `inner`; every request in flight holds this client (so the chain
+  // below it) until its callback has run. `observer` and `clock` are the
+  // process's and outlive every profile (see UpstreamEnv).
+  ObservedHttpClient(std::shared_ptr<HttpClient> inner, std::string profile,
                      UpstreamObserver* observer, const Clock* clock)
-      : inner_(*inner),
+      : inner_(std::move(inner)),
         profile_(std::move(profile)),
         observer_(*observer),
         clock_(*clock) {}
@@ -37,7 +42,7 @@ class ObservedHttpClient final : public HttpClient {
   void Send(HttpRequest request, HttpCallback on_done) override;
 
  private:
-  HttpClient& inner_;
+  const std::shared_ptr<HttpClient> inner_;
   const std::string profile_;
   UpstreamObserver& observer_;
   const Clock& clock_;

@@ -33,7 +33,7 @@ struct RetryingHttpClient::Attempt {
 void RetryingHttpClient::Send(HttpRequest request, HttpCallback on_done) {
   if (policy_.max_attempts <= 1 ||
       (policy_.idempotent_only && !IsIdempotent(request.method))) {
-    inner_.Send(std::move(request), std::move(on_done));
+    inner_->Send(std::move(request), std::move(on_done));
     return;
   }
   auto* attempt = new Attempt{std::move(request), std::move(on_done)};
@@ -42,9 +42,10 @@ void RetryingHttpClient::Send(HttpRequest request, HttpCallback on_done) {
 
 void RetryingHttpClient::SendAttempt(Attempt* attempt) {
   HttpRequest copy = attempt->request;
-  inner_.Send(std::move(copy),
-              [this, attempt](absl::StatusOr<HttpResponse> answer) {
-                OnAnswer(attempt, std::move(answer));
+  inner_->Send(std::move(copy),
+              [self = shared_from_this(), attempt](
+                  absl::StatusOr<HttpResponse> answer) {
+                self->OnAnswer(attempt, std::move(answer));
               });
 }
 
@@ -60,8 +61,9 @@ void RetryingHttpClient::OnAnswer(Attempt* attempt,
         absl::Milliseconds(ceiling_ms * random_.Uniform01());
     if (clock_.Now() + backoff < attempt->request.deadline) {
       ++attempt->number;
-      scheduler_.RunAfter(backoff, [this, attempt = owned.release()] {
-        SendAttempt(attempt);
+      scheduler_.RunAfter(backoff, [self = shared_from_this(),
+                                    attempt = owned.release()] {
+        self->SendAttempt(attempt);
       });
       return;
     }

@@ -1,6 +1,8 @@
 #ifndef SIGNET_HTTP_RETRYING_HTTP_CLIENT_H_
 #define SIGNET_HTTP_RETRYING_HTTP_CLIENT_H_
 
+#include <memory>
+
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/random.h"
@@ -17,7 +19,9 @@ namespace signet {
 // only if its backoff ends before the request's deadline; otherwise, or
 // after max_attempts, the last outcome is delivered as it is. A circuit
 // breaker's fast failure is never retried.
-class RetryingHttpClient final : public HttpClient {
+class RetryingHttpClient final
+    : public HttpClient,
+      public std::enable_shared_from_this<RetryingHttpClient> {
  public:
   struct Policy {
     int max_attempts = 3;  // the first included; 1 sends once
@@ -28,10 +32,12 @@ class RetryingHttpClient final : public HttpClient {
     bool idempotent_only = false;
   };
 
-  // All must outlive the client and every request sent through it.
-  RetryingHttpClient(HttpClient* inner, Policy policy, const Clock* clock,
+  // Holds `inner`; a request in flight or waiting out its backoff holds
+  // this client. `clock`, `scheduler` and `random` are the process's and
+  // outlive every profile (see UpstreamEnv).
+  RetryingHttpClient(std::shared_ptr<HttpClient> inner, Policy policy, const Clock* clock,
                      Scheduler* scheduler, Random* random)
-      : inner_(*inner),
+      : inner_(std::move(inner)),
         policy_(policy),
         clock_(*clock),
         scheduler_(*scheduler),
@@ -44,7 +50,7 @@ class RetryingHttpClient final : public HttpClient {
   void SendAttempt(Attempt* attempt);
   void OnAnswer(Attempt* attempt, absl::StatusOr<HttpResponse> answer);
 
-  HttpClient& inner_;
+  const std::shared_ptr<HttpClient> inner_;
   const Policy policy_;
   const Clock& clock_;
   Scheduler& scheduler_;

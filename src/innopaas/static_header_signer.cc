@@ -3,16 +3,9 @@
 #include <utility>
 
 namespace signet {
-namespace {
-
-constexpr absl::string_view kReserved[] = {"Content-Type", "AppKey",
-                                           "Authorization"};
-
-}  // namespace
-
 absl::Span<const absl::string_view> StaticHeaderSigner::ReservedHeaders()
     const {
-  return kReserved;
+  return kReservedHeaders;
 }
 
 void StaticHeaderSigner::Sign(HttpRequest request, SignCallback done) {

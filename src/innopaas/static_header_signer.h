@@ -19,6 +19,9 @@ class StaticHeaderSigner final : public Signer {
   // The Content-Type the seed's table prescribes, byte for byte.
   static constexpr absl::string_view kContentType =
       "application/json;charset=utf-8";
+  // The headers it sets.
+  static constexpr absl::string_view kReservedHeaders[] = {
+      "Content-Type", "AppKey", "Authorization"};
 
   StaticHeaderSigner(Secret app_key, Secret authorization)
       : app_key_(std::move(app_key)), authorization_(std::move(authorization)) {}

@@ -30,6 +30,13 @@ struct OpenApiSettings {
   // Fetched at start-up and part of readiness.
   bool prewarm = true;
   UpstreamSettings upstream;
+
+  // Every field: a reload keeps a profile (and its cached token) only when
+  // nothing that shapes its token or calls changed.
+  friend bool operator==(const OpenApiSettings& a, const OpenApiSettings& b);
+  friend bool operator!=(const OpenApiSettings& a, const OpenApiSettings& b) {
+    return !(a == b);
+  }
 };
 
 }  // namespace signet

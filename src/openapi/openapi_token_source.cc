@@ -14,11 +14,11 @@ namespace signet {
 
 void OpenApiTokenSource::Fetch(TokenCallback on_done) {
   const absl::Time start = clock_.Now();
-  http_.Send(
+  http_->Send(
       BuildTokenRequest(settings_, start, start + settings_.token_timeout),
-      [this, start, on_done = std::move(on_done)](
+      [self = shared_from_this(), start, on_done = std::move(on_done)](
           absl::StatusOr<HttpResponse> response) mutable {
-        absl::StatusOr<Token> token = ReadAnswer(response, start);
+        absl::StatusOr<Token> token = self->ReadAnswer(response, start);
         // The answer's body holds the token.
         if (response.ok() && !response->body.empty()) {
           OPENSSL_cleanse(response->body.data(), response->body.size());

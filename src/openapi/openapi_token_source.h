@@ -2,6 +2,8 @@
 #define SIGNET_OPENAPI_OPENAPI_TOKEN_SOURCE_H_
 
 #include <atomic>
+#include <memory>
+#include <utility>
 
 #include "common/clock.h"
 #include "openapi/openapi_settings.h"
@@ -16,12 +18,18 @@ namespace signet {
 // both sides), otherwise expire_time is read in the profile's zone. The
 // lifetime is clamped to max_ttl; an expire_time already past is taken as a
 // wrong zone setting, warned about once, and replaced by max_ttl.
-class OpenApiTokenSource final : public TokenSource {
+//
+// A fetch in flight holds the source (and through it `http`).
+class OpenApiTokenSource final
+    : public TokenSource,
+      public std::enable_shared_from_this<OpenApiTokenSource> {
  public:
-  // `settings`, `http` and `clock` must outlive this object.
-  OpenApiTokenSource(const OpenApiSettings* settings, HttpClient* http,
-                     const Clock* clock)
-      : settings_(*settings), http_(*http), clock_(*clock) {}
+  // `clock` is the process's and outlives every source.
+  OpenApiTokenSource(OpenApiSettings settings,
+                     std::shared_ptr<HttpClient> http, const Clock* clock)
+      : settings_(std::move(settings)),
+        http_(std::move(http)),
+        clock_(*clock) {}
 
   void Fetch(TokenCallback on_done) override;
 
@@ -29,8 +37,8 @@ class OpenApiTokenSource final : public TokenSource {
   absl::StatusOr<Token> ReadAnswer(const absl::StatusOr<HttpResponse>& response,
                                    absl::Time request_start);
 
-  const OpenApiSettings& settings_;
-  HttpClient& http_;
+  const OpenApiSettings settings_;
+  const std::shared_ptr<HttpClient> http_;
   const Clock& clock_;
   std::atomic<bool> warned_past_expiry_{false};
 };

@@ -7,9 +7,12 @@
 
 namespace signet {
 
-TokenCache::TokenCache(TokenSource* source, const Clock* clock,
-                       Options options)
-    : source_(*source), clock_(*clock), options_(std::move(options)) {}
+TokenCache::TokenCache(std::shared_ptr<TokenSource> source, const Clock* clock,
+                       Random* random, Options options)
+    : source_(std::move(source)),
+      clock_(*clock),
+      random_(*random),
+      options_(std::move(options)) {}
 
 void TokenCache::Get(Callback on_done) {
   std::optional<Token> hit;
@@ -87,8 +90,9 @@ void TokenCache::StartFetchLocked() {
   // failure), so the lock must not be held when it calls back. Releasing
   // here is safe: fetch_in_flight_ already keeps a second fetch out.
   mu_.Unlock();
-  source_.Fetch(
-      [this](absl::StatusOr<Token> result) { OnFetched(std::move(result)); });
+  source_->Fetch([self = shared_from_this()](absl::StatusOr<Token> result) {
+    self->OnFetched(std::move(result));
+  });
   mu_.Lock();
 }
 
@@ -96,8 +100,7 @@ absl::Duration TokenCache::NextBackoffLocked() {
   backoff_ = backoff_ == absl::ZeroDuration()
                  ? options_.initial_backoff
                  : std::min(backoff_ * 2, options_.max_backoff);
-  if (options_.jitter) return options_.jitter(backoff_);
-  return backoff_ * absl::Uniform(random_, 0.5, 1.0);
+  return backoff_ * (0.5 + 0.5 * random_.Uniform01());
 }
 
 void TokenCache::OnFetched(absl::StatusOr<Token> result) {

@@ -1,19 +1,19 @@
 #ifndef SIGNET_OPENAPI_TOKEN_CACHE_H_
 #define SIGNET_OPENAPI_TOKEN_CACHE_H_
 
-#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
-#include "absl/random/random.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/random.h"
 #include "openapi/token_observer.h"
 #include "openapi/token_source.h"
 
@@ -42,7 +42,11 @@ namespace signet {
 // Callbacks run on the thread that completes the fetch (the transport's I/O
 // thread) or inline on the caller's thread for cache hits; never under the
 // cache's lock.
-class TokenCache {
+//
+// Shared-owned (create it with std::make_shared): a fetch in flight holds
+// the cache, so a refresh-ahead nobody waits for may outlive the profile
+// that started it and still land safely.
+class TokenCache : public std::enable_shared_from_this<TokenCache> {
  public:
   struct Options {
     absl::Duration refresh_before = absl::Minutes(5);
@@ -50,9 +54,6 @@ class TokenCache {
     absl::Duration max_backoff = absl::Minutes(1);
     // At most one rejection-driven refresh per this interval.
     absl::Duration min_refresh_interval = absl::Seconds(30);
-    // Turns a backoff into the delay actually waited. Tests pass the
-    // identity; empty means uniform in [backoff/2, backoff].
-    std::function<absl::Duration(absl::Duration)> jitter;
     // Counts hits, misses and fetches under `profile`; may be null.
     TokenObserver* observer = nullptr;
     std::string profile;
@@ -65,9 +66,11 @@ class TokenCache {
   };
   using Callback = absl::AnyInvocable<void(absl::StatusOr<Result>) &&>;
 
-  // `source` and `clock` must outlive the cache, and the cache must outlive
-  // every fetch it started.
-  TokenCache(TokenSource* source, const Clock* clock, Options options);
+  // Holds `source`. `clock` and `random` (which spreads a failed refresh's
+  // backoff uniformly over [backoff/2, backoff]) are the process's and
+  // outlive every cache.
+  TokenCache(std::shared_ptr<TokenSource> source, const Clock* clock,
+             Random* random, Options options);
 
   // A valid token: from the cache, or from a (shared) upstream fetch.
   void Get(Callback on_done) ABSL_LOCKS_EXCLUDED(mu_);
@@ -101,8 +104,9 @@ class TokenCache {
   void OnFetched(absl::StatusOr<Token> result) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Duration NextBackoffLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  TokenSource& source_;
+  const std::shared_ptr<TokenSource> source_;
   const Clock& clock_;
+  Random& random_;
   const Options options_;
 
   mutable absl::Mutex mu_;
@@ -115,7 +119,6 @@ class TokenCache {
   // When a rejection last dropped the cached token.
   absl::Time last_rejection_refresh_ ABSL_GUARDED_BY(mu_) =
       absl::InfinitePast();
-  absl::BitGen random_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace signet

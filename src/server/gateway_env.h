@@ -1,23 +1,22 @@
 #ifndef SIGNET_SERVER_GATEWAY_ENV_H_
 #define SIGNET_SERVER_GATEWAY_ENV_H_
 
-#include "common/clock.h"
-#include "common/random.h"
-#include "common/scheduler.h"
-#include "http/http_client.h"
-#include "server/gateway_observers.h"
+#include "inbound/inbound_observer.h"
+#include "openapi/token_observer.h"
+#include "server/rpc_observer.h"
+#include "upstream/upstream_env.h"
 
 namespace signet {
 
-// What every runtime is built on: the shared transport, time, a scheduler
-// for retry backoff, randomness for its jitter, and where it reports. All
-// injected, all must outlive the gateway; only the observers may be null.
+// What every runtime is built on: what the profiles need (UpstreamEnv,
+// which also says who owns it all), and where RPCs, tokens and inbound
+// verdicts report; in production every observer is Metrics, and any may
+// be null.
 struct GatewayEnv {
-  HttpClient* http = nullptr;
-  const Clock* clock = nullptr;
-  Scheduler* scheduler = nullptr;
-  Random* random = nullptr;
-  GatewayObservers observers;
+  UpstreamEnv upstream;
+  RpcObserver* rpc_observer = nullptr;
+  TokenObserver* token_observer = nullptr;
+  InboundObserver* inbound_observer = nullptr;
 };
 
 }  // namespace signet

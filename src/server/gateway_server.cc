@@ -81,8 +81,8 @@ class NoPluginsOption final : public grpc::ServerBuilderOption {
 
 GatewayServer::GatewayServer(const GatewayEnv& env)
     : env_(env),
-      runtime_(env.clock),
-      service_(&runtime_, env.observers.rpc, env.clock, env.scheduler) {}
+      service_(&runtime_, env.rpc_observer, env.upstream.clock,
+               env.upstream.scheduler) {}
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     GatewaySettings settings, const GatewayEnv& env) {

@@ -4,32 +4,30 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
-#include <string>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/scheduler.h"
-#include "upstream/signed_sender.h"
-#include "http/http_client.h"
-#include "inbound/verifier_registry.h"
 #include "log/rate_limited_log.h"
 #include "server/gateway_runtime.h"
 #include "server/in_flight_limiter.h"
 #include "server/observed_call.h"
-#include "server/profile_registry.h"
 #include "server/rpc_observer.h"
 #include "signet/v1/gateway.grpc.pb.h"
 
 namespace signet {
 
-// The signet.v1.Gateway service. Handlers run on gRPC's callback threads,
-// validate, pick the profile, hand the work to the token cache or the HTTP
-// client, and return at once; the reactor is finished from the completion
-// (usually on the HTTP client's I/O thread). No handler ever blocks on the
-// network.
+// The signet.v1.Gateway service. A handler admits the call, finds its
+// profile, starts the profile's operation and returns at once; the call is
+// finished from the operation's completion (usually on the transport's I/O
+// thread) or by its deadline, whichever claims it first (ObservedCall). No
+// handler ever blocks on the network.
 class GatewayService final : public v1::Gateway::CallbackService {
  public:
   // All must outlive the service; `observer` may be null. Each RPC uses
-  // the runtime current when it starts, and keeps it until it completes.
+  // the runtime current when it starts, and holds it until it completes.
   GatewayService(const RuntimeHolder* runtime, RpcObserver* observer,
                  const Clock* clock, Scheduler* scheduler)
       : runtime_(*runtime),
@@ -40,34 +38,45 @@ class GatewayService final : public v1::Gateway::CallbackService {
   grpc::ServerUnaryReactor* GetToken(grpc::CallbackServerContext* context,
                                      const v1::GetTokenRequest* request,
                                      v1::GetTokenResponse* response) override;
-
   grpc::ServerUnaryReactor* Verify(grpc::CallbackServerContext* context,
                                    const v1::VerifyRequest* request,
                                    v1::VerifyResponse* response) override;
-
   grpc::ServerUnaryReactor* CallInnoPaaS(grpc::CallbackServerContext* context,
                                          const v1::CallInnoPaaSRequest* request,
                                          v1::HttpResponse* response) override;
-
+  grpc::ServerUnaryReactor* CallOpenAPI(grpc::CallbackServerContext* context,
+                                        const v1::CallOpenAPIRequest* request,
+                                        v1::HttpResponse* response) override;
   grpc::ServerUnaryReactor* FetchLicenses(
       grpc::CallbackServerContext* context,
       const v1::FetchLicensesRequest* request,
       v1::FetchLicensesResponse* response) override;
-
-  grpc::ServerUnaryReactor* CallOpenAPI(grpc::CallbackServerContext* context,
-                                        const v1::CallOpenAPIRequest* request,
-                                        v1::HttpResponse* response) override;
-
   grpc::ServerUnaryReactor* VerifyInbound(
       grpc::CallbackServerContext* context,
       const v1::VerifyInboundRequest* request,
       v1::VerifyInboundResponse* response) override;
 
  private:
-  // The reactor for one RPC, counted and logged when it completes. Every
-  // callback that may outlive the handler holds it (see ObservedCall).
-  CallPtr StartCall(const grpc::CallbackServerContext& context,
-                    absl::string_view method);
+  template <typename Profile>
+  using Finder = absl::StatusOr<std::shared_ptr<Profile>> (ProfileRegistry::*)(
+      absl::string_view) const;
+
+  // A started RPC and what it runs with; `profile` is null when the call
+  // was refused, and then already finished.
+  template <typename Profile>
+  struct Opened {
+    CallPtr call;
+    GatewayRuntime* runtime = nullptr;  // held by `call`
+    std::shared_ptr<Profile> profile;
+    absl::Time deadline;
+  };
+
+  // What every handler does first: starts the call (counted and logged),
+  // admits it, and finds `profile_name` with `find`.
+  template <typename Profile>
+  Opened<Profile> Open(const grpc::CallbackServerContext& context,
+                       absl::string_view method, absl::string_view profile_name,
+                       Finder<Profile> find);
 
   // The current runtime, held by `call` until it completes -- or null
   // when the call may not run, in which case `call` has been completed:
@@ -78,9 +87,11 @@ class GatewayService final : public v1::Gateway::CallbackService {
                         const grpc::CallbackServerContext& context,
                         absl::string_view profile);
 
-  // The caller's deadline, or now + default_deadline when it set none.
-  absl::Time CallDeadline(const grpc::CallbackServerContext& context,
-                          const GatewaySettings& settings) const;
+  // Validates a CallInnoPaaS/CallOpenAPI request and hands it to the
+  // profile; the upstream's answer becomes `response`.
+  template <typename Profile, typename Request>
+  void Forward(const Opened<Profile>& open, const Request& request,
+               v1::HttpResponse* response, bool may_wait_for_token);
 
   // A call that may wait on a shared token fetch -- which is bounded by
   // token_timeout, not by this caller's deadline -- is finished by
@@ -88,24 +99,6 @@ class GatewayService final : public v1::Gateway::CallbackService {
   // decides). The timer holds the call weakly: a call finished early is
   // not kept until its deadline.
   void BoundByDeadline(const CallPtr& call, absl::Time deadline);
-
-  // Sends the verify request for `token` and finishes the call.
-  static void VerifyToken(const OpenApiProfileRuntime& profile,
-                          std::string token, absl::Time deadline,
-                          v1::VerifyResponse* response, CallPtr call);
-
-  // Validates, signs and sends a forwarded call; finishes it with the
-  // upstream's answer as an HttpResponse. With `may_wait_for_token`, the
-  // call is also bounded by its deadline while signing waits.
-  template <typename Request>
-  grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
-                                    CallPtr call,
-                                    const GatewaySettings& settings,
-                                    const Request& request, const BaseUrl& base,
-                                    Signer& signer, HttpClient& http,
-                                    RejectionTest is_rejection,
-                                    v1::HttpResponse* response,
-                                    bool may_wait_for_token = false);
 
   const RuntimeHolder& runtime_;
   RpcObserver* const observer_;

@@ -16,16 +16,17 @@ std::vector<std::string> ReadinessCheck::Prewarm(absl::Duration bound) {
   // Shared with the callbacks, which may run after a timed-out wait.
   auto pending = std::make_shared<Pending>();
   const std::shared_ptr<const ProfileRegistry> profiles = profiles_();
-  std::vector<TokenCache*> caches;
-  profiles->ForEachOpenApi([&](const OpenApiProfileRuntime& runtime) {
-    if (runtime.settings.prewarm) caches.push_back(runtime.cache.get());
-  });
+  std::vector<std::shared_ptr<OpenApiProfile>> prewarmed;
+  for (std::shared_ptr<OpenApiProfile>& profile : profiles->OpenApiProfiles()) {
+    if (profile->settings().prewarm) prewarmed.push_back(std::move(profile));
+  }
   {
     absl::MutexLock lock(&pending->mu);
-    pending->remaining = static_cast<int>(caches.size());
+    pending->remaining = static_cast<int>(prewarmed.size());
   }
-  for (TokenCache* cache : caches) {
-    cache->Get([pending](absl::StatusOr<TokenCache::Result>) {
+  for (const std::shared_ptr<OpenApiProfile>& profile : prewarmed) {
+    profile->GetToken(/*force_refresh=*/false,
+                      [pending](absl::StatusOr<TokenCache::Result>) {
       absl::MutexLock lock(&pending->mu);
       --pending->remaining;
     });
@@ -44,13 +45,14 @@ std::vector<std::string> ReadinessCheck::Unready() {
   std::vector<std::string> unready;
   const absl::Time now = clock_.Now();
   const std::shared_ptr<const ProfileRegistry> profiles = profiles_();
-  profiles->ForEachOpenApi([&](const OpenApiProfileRuntime& runtime) {
-    if (!runtime.settings.prewarm) return;
-    const std::optional<absl::Time> expires_at = runtime.cache->ExpiresAt();
-    if (expires_at.has_value() && now < *expires_at) return;
-    unready.push_back(runtime.settings.name);
-    runtime.cache->Get([](absl::StatusOr<TokenCache::Result>) {});
-  });
+  for (const std::shared_ptr<OpenApiProfile>& profile :
+       profiles->OpenApiProfiles()) {
+    if (!profile->settings().prewarm || !profile->TokenMayWait(now)) continue;
+    unready.push_back(profile->settings().name);
+    // Fetched again (single flight) so readiness can come back.
+    profile->GetToken(/*force_refresh=*/false,
+                      [](absl::StatusOr<TokenCache::Result>) {});
+  }
   return unready;
 }
 

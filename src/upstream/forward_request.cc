@@ -38,4 +38,10 @@ absl::StatusOr<HttpRequest> BuildForwardRequest(
   return request;
 }
 
+void AddRequestId(const std::string& id, HttpRequest* request) {
+  if (!id.empty() && !FindHeader(request->headers, "X-Request-Id")) {
+    request->headers.push_back({"X-Request-Id", id});
+  }
+}
+
 }  // namespace signet

@@ -36,6 +36,10 @@ absl::StatusOr<HttpRequest> BuildForwardRequest(
     absl::Span<const absl::string_view> reserved, size_t max_body_bytes,
     absl::Time deadline, const HeaderLimits& header_limits = {});
 
+// Adds X-Request-Id: `id` unless `id` is empty or the request already
+// carries one (a caller's own, among its forwarded headers, wins).
+void AddRequestId(const std::string& id, HttpRequest* request);
+
 }  // namespace signet
 
 #endif  // SIGNET_UPSTREAM_FORWARD_REQUEST_H_

@@ -11,6 +11,8 @@
 
 namespace signet {
 
+// Signing happens inside a profile's transport chain: SigningHttpClient
+// calls Sign before it sends, and DiscardRejected on the answer.
 using SignCallback = absl::AnyInvocable<void(absl::StatusOr<HttpRequest>) &&>;
 
 // Attaches an upstream's credentials to an outbound request. One
@@ -30,16 +32,18 @@ class Signer {
   // (UNAVAILABLE, DEADLINE_EXCEEDED, FAILED_PRECONDITION).
   virtual void Sign(HttpRequest request, SignCallback done) = 0;
 
-  // The upstream refused the credentials `signed_request` carried (for
-  // example HTTP 401). Returns true when signing again may succeed, having
-  // discarded the refused credential (a bearer token); false when a retry
-  // would send the same thing.
-  virtual bool DiscardRejected(const HttpRequest& signed_request) {
+  // The upstream answered `answer` to `signed_request`. Returns true when
+  // the answer refused the credential it carried -- by this scheme's rule
+  // (HTTP 401, a body code) -- and signing again may succeed, having
+  // discarded that credential (a cached bearer token). False when the
+  // answer is no refusal, or a retry would send the same thing.
+  virtual bool DiscardRejected(const HttpRequest& signed_request,
+                               const HttpResponse& answer) {
     return false;
   }
 };
 
-using SignerPtr = std::unique_ptr<Signer>;
+using SignerPtr = std::shared_ptr<Signer>;
 
 // Sets `name` to `value`, replacing any header of that name (any case).
 void SetHeader(std::vector<HttpHeader>* headers, absl::string_view name,

@@ -12,16 +12,17 @@ namespace {
 // Gives every request the profile's TLS options (and proxy).
 class TlsIdentityClient final : public HttpClient {
  public:
-  TlsIdentityClient(HttpClient* inner, std::shared_ptr<const TlsOptions> tls)
-      : inner_(*inner), tls_(std::move(tls)) {}
+  TlsIdentityClient(std::shared_ptr<HttpClient> inner,
+                    std::shared_ptr<const TlsOptions> tls)
+      : inner_(std::move(inner)), tls_(std::move(tls)) {}
 
   void Send(HttpRequest request, HttpCallback on_done) override {
     request.tls = tls_;
-    inner_.Send(std::move(request), std::move(on_done));
+    inner_->Send(std::move(request), std::move(on_done));
   }
 
  private:
-  HttpClient& inner_;
+  const std::shared_ptr<HttpClient> inner_;
   const std::shared_ptr<const TlsOptions> tls_;
 };
 
@@ -37,22 +38,20 @@ RetryingHttpClient::Policy RetryPolicy(const RetrySettings& settings,
 
 }  // namespace
 
-UpstreamTransport::UpstreamTransport(const std::string& profile,
-                                     const UpstreamSettings& settings,
-                                     const GatewayEnv& env) {
-  HttpClient* chain = env.http;
-  if (env.observers.upstream != nullptr) {
-    observed_ = std::make_unique<ObservedHttpClient>(
-        chain, profile, env.observers.upstream, env.clock);
-    chain = observed_.get();
+UpstreamTransport UpstreamTransport::Build(const std::string& profile,
+                                           const UpstreamSettings& settings,
+                                           const UpstreamEnv& env) {
+  std::shared_ptr<HttpClient> chain = env.SharedTransport();
+  if (env.upstream_observer != nullptr) {
+    chain = std::make_shared<ObservedHttpClient>(
+        std::move(chain), profile, env.upstream_observer, env.clock);
   }
   if (settings.circuit_breaker.enabled) {
     CircuitBreakerHttpClient::Options options;
     options.failure_threshold = settings.circuit_breaker.failure_threshold;
     options.cool_down = settings.circuit_breaker.cool_down;
-    breaker_ = std::make_unique<CircuitBreakerHttpClient>(
-        chain, profile, options, env.clock, env.observers.circuits);
-    chain = breaker_.get();
+    chain = std::make_shared<CircuitBreakerHttpClient>(
+        std::move(chain), profile, options, env.clock, env.circuit_observer);
   }
   if (!settings.ca_bundle.empty() || !settings.client_cert.empty() ||
       !settings.proxy.empty()) {
@@ -61,24 +60,21 @@ UpstreamTransport::UpstreamTransport(const std::string& profile,
     tls->client_cert = settings.client_cert;
     tls->client_key = settings.client_key;
     tls->proxy = settings.proxy;
-    tls_ = std::make_unique<TlsIdentityClient>(chain, std::move(tls));
-    chain = tls_.get();
+    chain = std::make_shared<TlsIdentityClient>(std::move(chain),
+                                                std::move(tls));
   }
-  token_ = forward_ = chain;
+  UpstreamTransport transport{chain, chain};
   if (settings.retry.max_attempts > 1) {
-    token_retry_ = std::make_unique<RetryingHttpClient>(
+    transport.token = std::make_shared<RetryingHttpClient>(
         chain, RetryPolicy(settings.retry, /*idempotent_only=*/false),
         env.clock, env.scheduler, env.random);
-    token_ = token_retry_.get();
     if (settings.retry.idempotent_calls) {
-      forward_retry_ = std::make_unique<RetryingHttpClient>(
+      transport.forward = std::make_shared<RetryingHttpClient>(
           chain, RetryPolicy(settings.retry, /*idempotent_only=*/true),
           env.clock, env.scheduler, env.random);
-      forward_ = forward_retry_.get();
     }
   }
+  return transport;
 }
-
-UpstreamTransport::~UpstreamTransport() = default;
 
 }  // namespace signet

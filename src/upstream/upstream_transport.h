@@ -4,42 +4,30 @@
 #include <memory>
 #include <string>
 
-#include "upstream/upstream_settings.h"
 #include "http/http_client.h"
-#include "server/gateway_env.h"
+#include "upstream/upstream_env.h"
+#include "upstream/upstream_settings.h"
 
 namespace signet {
 
-// How one profile reaches its upstream: decorators around the shared
-// transport, built from the profile's `upstream` settings. Outermost
-// first:
+// How one profile reaches its upstream: decorators around the process's
+// transport, built from the profile's `upstream` settings. Outermost first:
 //   token()    retries (any method) -> the chain below
 //   forward()  retries idempotent calls if the profile enables it -> ...
-//   TLS identity (the profile's CA bundle and client certificate)
-//   -> circuit breaker -> metrics (each attempt counted) -> env.http
-// One per profile, so a failing upstream opens only its own circuit.
-class UpstreamTransport {
- public:
-  UpstreamTransport(const std::string& profile,
-                    const UpstreamSettings& settings, const GatewayEnv& env);
-  ~UpstreamTransport();
-
-  UpstreamTransport(const UpstreamTransport&) = delete;
-  UpstreamTransport& operator=(const UpstreamTransport&) = delete;
+//   TLS identity (the profile's CA bundle, client certificate and proxy)
+//   -> circuit breaker -> metrics (each attempt counted) -> env.transport
+// One per profile, so a failing upstream opens only its own circuit. Each
+// link holds the next, and every request in flight holds the link it is
+// in, so a chain lives as long as its profile or its last request.
+struct UpstreamTransport {
+  static UpstreamTransport Build(const std::string& profile,
+                                 const UpstreamSettings& settings,
+                                 const UpstreamEnv& env);
 
   // For token fetches: transport errors and 5xx are retried.
-  HttpClient* token() const { return token_; }
+  std::shared_ptr<HttpClient> token;
   // For forwarded calls and verifies.
-  HttpClient* forward() const { return forward_; }
-
- private:
-  std::unique_ptr<HttpClient> observed_;
-  std::unique_ptr<HttpClient> breaker_;
-  std::unique_ptr<HttpClient> tls_;
-  std::unique_ptr<HttpClient> token_retry_;
-  std::unique_ptr<HttpClient> forward_retry_;
-  HttpClient* token_ = nullptr;
-  HttpClient* forward_ = nullptr;
+  std::shared_ptr<HttpClient> forward;
 };
 
 }  // namespace signet

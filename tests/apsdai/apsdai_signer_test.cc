@@ -187,7 +187,9 @@ TEST(ApsdaiSignerTest, ReservedHeaders) {
   EXPECT_THAT(signer.ReservedHeaders(),
               ElementsAre("Content-Type", "User-Agent", "X-Apsdai-Timestamp",
                           "X-Apsdai-Token"));
-  EXPECT_FALSE(signer.DiscardRejected(LicenseRequest()));
+  HttpResponse refused;
+  refused.status = 401;
+  EXPECT_FALSE(signer.DiscardRejected(LicenseRequest(), refused));
 }
 
 }  // namespace

@@ -232,8 +232,9 @@ openapi:
 }
 
 TEST_F(ConfigTest, TokenTimeoutAndMaxInFlightAreBounded) {
-  // Verify token_timeout stays under the reload retirement time and
-  // max_in_flight has its default and can be set.
+  // Verify token_timeout must be positive but may be long (nothing retires
+  // a profile under a fetch any more), and max_in_flight has its default
+  // and can be set.
   const std::string profile = R"(
 openapi:
   default:
@@ -241,10 +242,15 @@ openapi:
     app_id: a
     app_secret: {value: v}
 )";
-  EXPECT_THAT(Resolve(profile + "    token_timeout: 2m\n"),
+  EXPECT_THAT(Resolve(profile + "    token_timeout: 0s\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("openapi.default.token_timeout: at most 1m")));
-  absl::StatusOr<GatewaySettings> settings = Resolve(profile);
+                       HasSubstr("openapi.default.token_timeout: \"0s\" must "
+                                 "be positive")));
+  absl::StatusOr<GatewaySettings> settings =
+      Resolve(profile + "    token_timeout: 2m\n");
+  ASSERT_THAT(settings, IsOk());
+  EXPECT_EQ(settings->openapi.at("default").token_timeout, absl::Minutes(2));
+  settings = Resolve(profile);
   ASSERT_THAT(settings, IsOk());
   EXPECT_EQ(settings->max_in_flight, 2048u);
   settings = Resolve(profile + "max_in_flight: 7\n");

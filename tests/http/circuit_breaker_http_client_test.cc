@@ -34,10 +34,6 @@ class RecordingObserver final : public CircuitObserver {
 
 class CircuitBreakerTest : public ::testing::Test {
  protected:
-  CircuitBreakerTest()
-      : breaker_(&upstream_, "billing", {/*failure_threshold=*/3,
-                                         /*cool_down=*/absl::Seconds(10)},
-                 &clock_, &observer_) {}
 
   // Sends one request; returns where its outcome will land.
   std::shared_ptr<absl::StatusOr<HttpResponse>> Send() {
@@ -60,9 +56,17 @@ class CircuitBreakerTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  FakeHttpClient upstream_;
+  std::shared_ptr<FakeHttpClient> shared_upstream_ =
+      std::make_shared<FakeHttpClient>();
+  FakeHttpClient& upstream_ = *shared_upstream_;
   RecordingObserver observer_;
-  CircuitBreakerHttpClient breaker_;
+  std::shared_ptr<CircuitBreakerHttpClient> shared_breaker_ =
+      std::make_shared<CircuitBreakerHttpClient>(
+          shared_upstream_, "billing",
+          CircuitBreakerHttpClient::Options{/*failure_threshold=*/3,
+                                            /*cool_down=*/absl::Seconds(10)},
+          &clock_, &observer_);
+  CircuitBreakerHttpClient& breaker_ = *shared_breaker_;
 };
 
 TEST_F(CircuitBreakerTest, OpensAfterThresholdConsecutiveTransportFailures) {

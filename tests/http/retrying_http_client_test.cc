@@ -33,8 +33,10 @@ class RetryingHttpClientTest : public ::testing::Test {
  protected:
   explicit RetryingHttpClientTest(bool idempotent_only = false)
       : random_(0.5),
-        client_(&upstream_, Policy(idempotent_only), &clock_, &scheduler_,
-                &random_) {}
+        shared_client_(std::make_shared<RetryingHttpClient>(
+            shared_upstream_, Policy(idempotent_only), &clock_, &scheduler_,
+            &random_)),
+        client_(*shared_client_) {}
 
   static RetryingHttpClient::Policy Policy(bool idempotent_only) {
     RetryingHttpClient::Policy policy;
@@ -69,10 +71,13 @@ class RetryingHttpClientTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  FakeHttpClient upstream_;
+  std::shared_ptr<FakeHttpClient> shared_upstream_ =
+      std::make_shared<FakeHttpClient>();
+  FakeHttpClient& upstream_ = *shared_upstream_;
   ManualScheduler scheduler_;
   FixedRandom random_;
-  RetryingHttpClient client_;
+  std::shared_ptr<RetryingHttpClient> shared_client_;
+  RetryingHttpClient& client_;
 };
 
 TEST_F(RetryingHttpClientTest, RetriesTransportErrorsAndServerErrorsThenDelivers) {

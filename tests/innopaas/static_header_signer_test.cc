@@ -107,7 +107,9 @@ TEST(StaticHeaderSignerTest, ReservedHeaders) {
       SignNow(signer, MessageRequest());
   ASSERT_TRUE(signed_request.has_value());
   ASSERT_THAT(*signed_request, IsOk());
-  EXPECT_FALSE(signer.DiscardRejected(**signed_request));
+  HttpResponse refused;
+  refused.status = 401;
+  EXPECT_FALSE(signer.DiscardRejected(**signed_request, refused));
 }
 
 }  // namespace

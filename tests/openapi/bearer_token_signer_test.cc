@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "testing/fake_clock.h"
 #include "testing/fake_token_source.h"
+#include "testing/manual_scheduler.h"
 #include "testing/status_matchers.h"
 #include "openapi/token_cache.h"
 #include "openapi/token_source.h"
@@ -35,13 +36,11 @@ using ::signet::testing::FakeTokenSource;
 
 class BearerTokenSignerTest : public ::testing::Test {
  protected:
-  BearerTokenSignerTest()
-      : cache_(&source_, &clock_, Options()), signer_(&cache_, kAppId) {}
-
-  static TokenCache::Options Options() {
-    TokenCache::Options options;
-    options.jitter = [](absl::Duration d) { return d; };
-    return options;
+  static HttpResponse Answer(int status, std::string body = "") {
+    HttpResponse answer;
+    answer.status = status;
+    answer.body = std::move(body);
+    return answer;
   }
 
   Token MakeToken(const char* value) {
@@ -77,9 +76,13 @@ class BearerTokenSignerTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  FakeTokenSource source_;
-  TokenCache cache_;
-  BearerTokenSigner signer_;
+  testing::FixedRandom random_{1.0};
+  std::shared_ptr<FakeTokenSource> shared_source_ =
+      std::make_shared<FakeTokenSource>();
+  FakeTokenSource& source_ = *shared_source_;
+  std::shared_ptr<TokenCache> cache_ = std::make_shared<TokenCache>(
+      shared_source_, &clock_, &random_, TokenCache::Options());
+  BearerTokenSigner signer_{cache_, kAppId, {40101}};
 };
 
 TEST_F(BearerTokenSignerTest, WaitsForTheTokenThenSetsBothHeaders) {
@@ -168,7 +171,7 @@ TEST_F(BearerTokenSignerTest, DiscardRejectedForcesANewToken) {
   ASSERT_TRUE(first->has_value());
   ASSERT_THAT(**first, IsOk());
 
-  EXPECT_TRUE(signer_.DiscardRejected(***first));
+  EXPECT_TRUE(signer_.DiscardRejected(***first, Answer(401)));
 
   auto retry = StartSign(ApiRequest());
   EXPECT_FALSE(retry->has_value()) << "served the rejected token again";
@@ -185,12 +188,12 @@ TEST_F(BearerTokenSignerTest, DiscardRejectedOfAReplacedTokenKeepsTheNewOne) {
   source_.Complete(MakeToken("t1"));
   ASSERT_TRUE(first->has_value());
   ASSERT_THAT(**first, IsOk());
-  ASSERT_TRUE(signer_.DiscardRejected(***first));
+  ASSERT_TRUE(signer_.DiscardRejected(***first, Answer(401)));
   auto second = StartSign(ApiRequest());
   source_.Complete(MakeToken("t2"));
   ASSERT_TRUE(second->has_value());
 
-  EXPECT_TRUE(signer_.DiscardRejected(***first));  // t1 again, late
+  EXPECT_TRUE(signer_.DiscardRejected(***first, Answer(401)));  // t1 again, late
   const HttpRequest third = SignFromCache();
   EXPECT_EQ(FindHeader(third.headers, "Authorization"), "Bearer t2");
   EXPECT_EQ(source_.fetches(), 2);
@@ -203,14 +206,50 @@ TEST_F(BearerTokenSignerTest, DiscardRejectedWithoutABearerReturnsFalse) {
   source_.Complete(MakeToken("t1"));
   ASSERT_TRUE(first->has_value());
 
-  EXPECT_FALSE(signer_.DiscardRejected(ApiRequest()));
+  EXPECT_FALSE(signer_.DiscardRejected(ApiRequest(), Answer(401)));
   HttpRequest basic = ApiRequest();
   basic.headers.push_back({"Authorization", "Basic dDE="});
-  EXPECT_FALSE(signer_.DiscardRejected(basic));
+  EXPECT_FALSE(signer_.DiscardRejected(basic, Answer(401)));
 
   const HttpRequest next = SignFromCache();
   EXPECT_EQ(FindHeader(next.headers, "Authorization"), "Bearer t1");
   EXPECT_EQ(source_.fetches(), 1);
+}
+
+TEST_F(BearerTokenSignerTest, ListedBodyCodeIsARejectionLike401) {
+  // Verify a 200 whose JSON "code" is one of token_invalid_codes discards
+  // the token as a 401 does, and other answers leave it alone.
+  auto first = StartSign(ApiRequest());
+  source_.Complete(MakeToken("t1"));
+  ASSERT_TRUE(first->has_value());
+  ASSERT_THAT(**first, IsOk());
+
+  EXPECT_FALSE(signer_.DiscardRejected(***first, Answer(200, R"({"code":0})")));
+  EXPECT_FALSE(signer_.DiscardRejected(***first, Answer(403)));
+  EXPECT_FALSE(signer_.DiscardRejected(***first, Answer(200, "not json")));
+  EXPECT_FALSE(
+      signer_.DiscardRejected(***first, Answer(200, R"({"code":"40101"})")));
+  EXPECT_EQ(SignFromCache().headers, (***first).headers);
+
+  EXPECT_TRUE(
+      signer_.DiscardRejected(***first, Answer(200, R"({"code":40101})")));
+  auto retry = StartSign(ApiRequest());
+  EXPECT_FALSE(retry->has_value()) << "served the rejected token again";
+}
+
+TEST(IsTokenRejectionTest, Only401OrAListedIntegerCode) {
+  // Verify the rule on its own: 401 always; a body code only when listed.
+  HttpResponse answer;
+  answer.status = 401;
+  EXPECT_TRUE(BearerTokenSigner::IsTokenRejection(answer, {}));
+  answer.status = 200;
+  answer.body = R"({"code":7})";
+  EXPECT_FALSE(BearerTokenSigner::IsTokenRejection(answer, {}));
+  EXPECT_TRUE(BearerTokenSigner::IsTokenRejection(answer, {3, 7}));
+  answer.body = R"([7])";
+  EXPECT_FALSE(BearerTokenSigner::IsTokenRejection(answer, {7}));
+  answer.body = R"({"code":7.5})";
+  EXPECT_FALSE(BearerTokenSigner::IsTokenRejection(answer, {7}));
 }
 
 TEST_F(BearerTokenSignerTest, ReservedHeaders) {

@@ -1,5 +1,6 @@
 #include "openapi/openapi_token_source.h"
 
+#include <memory>
 #include <optional>
 
 #include "gmock/gmock.h"
@@ -34,9 +35,10 @@ class OpenApiTokenSourceTest : public ::testing::Test {
 
   // Fetches and answers with `response`; returns what the source made of it.
   absl::StatusOr<Token> FetchWith(absl::StatusOr<HttpResponse> response) {
-    OpenApiTokenSource source(&settings_, &http_, &clock_);
+    auto source =
+        std::make_shared<OpenApiTokenSource>(settings_, shared_http_, &clock_);
     std::optional<absl::StatusOr<Token>> result;
-    source.Fetch([&](absl::StatusOr<Token> token) { result = std::move(token); });
+    source->Fetch([&](absl::StatusOr<Token> token) { result = std::move(token); });
     EXPECT_EQ(http_.pending(), 1);
     http_.Complete(std::move(response));
     EXPECT_TRUE(result.has_value());
@@ -56,12 +58,15 @@ class OpenApiTokenSourceTest : public ::testing::Test {
 
   OpenApiSettings settings_;
   FakeClock clock_;
-  FakeHttpClient http_;
+  std::shared_ptr<FakeHttpClient> shared_http_ =
+      std::make_shared<FakeHttpClient>();
+  FakeHttpClient& http_ = *shared_http_;
 };
 
 TEST_F(OpenApiTokenSourceTest, SendsTheSignedRequestWithTheTokenTimeout) {
-  OpenApiTokenSource source(&settings_, &http_, &clock_);
-  source.Fetch([](absl::StatusOr<Token>) {});
+  auto source =
+      std::make_shared<OpenApiTokenSource>(settings_, shared_http_, &clock_);
+  source->Fetch([](absl::StatusOr<Token>) {});
   ASSERT_EQ(http_.pending(), 1);
   const HttpRequest request = http_.PeekRequest();
   EXPECT_EQ(request.url, "http://127.0.0.1:1/api/v5/authentication/token");

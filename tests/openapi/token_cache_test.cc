@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "testing/fake_clock.h"
 #include "testing/fake_token_source.h"
+#include "testing/manual_scheduler.h"
 #include "testing/status_matchers.h"
 
 namespace signet {
@@ -26,14 +27,12 @@ using ::signet::testing::FakeTokenSource;
 
 class TokenCacheTest : public ::testing::Test {
  protected:
-  TokenCacheTest() : cache_(&source_, &clock_, Options()) {}
 
   static TokenCache::Options Options() {
     TokenCache::Options options;
     options.refresh_before = absl::Minutes(5);
     options.initial_backoff = absl::Seconds(1);
     options.max_backoff = absl::Seconds(8);
-    options.jitter = [](absl::Duration d) { return d; };
     return options;
   }
 
@@ -61,9 +60,30 @@ class TokenCacheTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  FakeTokenSource source_;
-  TokenCache cache_;
+  // Uniform01() == 1: every backoff is waited in full.
+  testing::FixedRandom random_{1.0};
+  std::shared_ptr<FakeTokenSource> shared_source_ =
+      std::make_shared<FakeTokenSource>();
+  FakeTokenSource& source_ = *shared_source_;
+  std::shared_ptr<TokenCache> shared_cache_ =
+      std::make_shared<TokenCache>(shared_source_, &clock_, &random_, Options());
+  TokenCache& cache_ = *shared_cache_;
 };
+
+TEST_F(TokenCacheTest, FetchInFlightOutlivesTheCachesLastOwner) {
+  // Verify a refresh nobody waits for lands safely after the profile that
+  // owned the cache let go of it (run under ASan in CI): the fetch holds
+  // the cache until it completes, and then releases it.
+  Prime("t1", absl::Minutes(10));
+  clock_.Advance(absl::Minutes(6));  // inside refresh_before: refresh ahead
+  ASSERT_TRUE(GetNow().has_value());
+  ASSERT_EQ(source_.pending(), 1);
+  std::weak_ptr<TokenCache> weak = shared_cache_;
+  shared_cache_.reset();
+  EXPECT_FALSE(weak.expired()) << "the fetch in flight holds the cache";
+  source_.Complete(MakeToken("t2", absl::Hours(2)));
+  EXPECT_TRUE(weak.expired()) << "nothing holds the cache once it landed";
+}
 
 TEST_F(TokenCacheTest, ColdGetFetchesThenServesFromCache) {
   std::optional<absl::StatusOr<TokenCache::Result>> first = GetNow();
@@ -290,10 +310,12 @@ TEST(TokenCacheThreadsTest, CallersOnManyThreadsShareOneFetch) {
   constexpr int kThreads = 8;
   constexpr int kGetsPerThread = 50;
   FakeClock clock;
-  ThreadSafeTokenSource source;
-  TokenCache::Options options;
-  options.jitter = [](absl::Duration d) { return d; };
-  TokenCache cache(&source, &clock, options);
+  testing::FixedRandom random(0.5);
+  auto shared_source = std::make_shared<ThreadSafeTokenSource>();
+  ThreadSafeTokenSource& source = *shared_source;
+  auto shared_cache = std::make_shared<TokenCache>(shared_source, &clock,
+                                                   &random, TokenCache::Options());
+  TokenCache& cache = *shared_cache;
 
   absl::Mutex mu;  // guards the three below
   std::vector<std::string> tokens;

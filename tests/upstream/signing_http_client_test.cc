@@ -1,5 +1,6 @@
-#include "upstream/signed_sender.h"
+#include "upstream/signing_http_client.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -18,8 +19,9 @@ using ::signet::testing::FakeHttpClient;
 using ::signet::testing::IsOk;
 using ::signet::testing::StatusIs;
 
-// Signs with "Authorization: t<generation>"; DiscardRejected bumps the
-// generation when `can_discard` says a fresh credential exists.
+// Signs with "Authorization: t<generation>"; a 401 is its refusal, and
+// DiscardRejected bumps the generation when `can_discard` says a fresh
+// credential exists.
 class CountingSigner final : public Signer {
  public:
   absl::Span<const absl::string_view> ReservedHeaders() const override {
@@ -36,7 +38,9 @@ class CountingSigner final : public Signer {
               absl::StrCat("t", generation));
     std::move(done)(std::move(request));
   }
-  bool DiscardRejected(const HttpRequest& signed_request) override {
+  bool DiscardRejected(const HttpRequest& signed_request,
+                       const HttpResponse& answer) override {
+    if (answer.status != 401) return false;
     discarded_value = std::string(
         FindHeader(signed_request.headers, "Authorization").value_or(""));
     if (!can_discard) return false;
@@ -57,13 +61,19 @@ HttpResponse Status(int status) {
   return response;
 }
 
-bool Is401(const HttpResponse& response) { return response.status == 401; }
-
 struct Outcome {
   std::optional<absl::StatusOr<HttpResponse>> answer;
   HttpCallback Callback() {
     return [this](absl::StatusOr<HttpResponse> r) { answer = std::move(r); };
   }
+};
+
+// A SigningHttpClient over a CountingSigner and a FakeHttpClient.
+struct Chain {
+  std::shared_ptr<CountingSigner> signer = std::make_shared<CountingSigner>();
+  std::shared_ptr<FakeHttpClient> http = std::make_shared<FakeHttpClient>();
+  std::shared_ptr<SigningHttpClient> client =
+      std::make_shared<SigningHttpClient>(signer, http);
 };
 
 HttpRequest Request() {
@@ -74,12 +84,13 @@ HttpRequest Request() {
   return request;
 }
 
-TEST(SendSignedTest, AcceptedAnswerIsFinalAfterOneAttempt) {
+TEST(SigningHttpClientTest, AcceptedAnswerIsFinalAfterOneAttempt) {
   // Verify a 200 is delivered after exactly one signing and one send.
-  CountingSigner signer;
-  FakeHttpClient http;
+  Chain chain;
+  CountingSigner& signer = *chain.signer;
+  FakeHttpClient& http = *chain.http;
   Outcome outcome;
-  SendSigned(&signer, &http, Request(), Is401, outcome.Callback());
+  chain.client->Send(Request(), outcome.Callback());
   ASSERT_EQ(http.sent(), 1);
   EXPECT_EQ(FindHeader(http.PeekRequest().headers, "Authorization"), "t1");
   http.Complete(Status(200));
@@ -89,12 +100,13 @@ TEST(SendSignedTest, AcceptedAnswerIsFinalAfterOneAttempt) {
   EXPECT_EQ(signer.signs, 1);
 }
 
-TEST(SendSignedTest, RejectionIsRetriedOnceWithAFreshCredential) {
+TEST(SigningHttpClientTest, RejectionIsRetriedOnceWithAFreshCredential) {
   // Verify a 401 discards the sent credential and re-sends the same body.
-  CountingSigner signer;
-  FakeHttpClient http;
+  Chain chain;
+  CountingSigner& signer = *chain.signer;
+  FakeHttpClient& http = *chain.http;
   Outcome outcome;
-  SendSigned(&signer, &http, Request(), Is401, outcome.Callback());
+  chain.client->Send(Request(), outcome.Callback());
   http.Complete(Status(401));
   EXPECT_EQ(signer.discarded_value, "t1");
   ASSERT_EQ(http.sent(), 2);
@@ -107,12 +119,12 @@ TEST(SendSignedTest, RejectionIsRetriedOnceWithAFreshCredential) {
   EXPECT_EQ((*outcome.answer)->status, 200);
 }
 
-TEST(SendSignedTest, SecondRejectionIsReturnedAsItIs) {
+TEST(SigningHttpClientTest, SecondRejectionIsReturnedAsItIs) {
   // Verify there is never a third attempt.
-  CountingSigner signer;
-  FakeHttpClient http;
+  Chain chain;
+  FakeHttpClient& http = *chain.http;
   Outcome outcome;
-  SendSigned(&signer, &http, Request(), Is401, outcome.Callback());
+  chain.client->Send(Request(), outcome.Callback());
   http.Complete(Status(401));
   http.Complete(Status(401));
   EXPECT_EQ(http.sent(), 2);
@@ -120,49 +132,76 @@ TEST(SendSignedTest, SecondRejectionIsReturnedAsItIs) {
   EXPECT_EQ((*outcome.answer)->status, 401);
 }
 
-TEST(SendSignedTest, NoRetryWhenTheSignerCannotDiscard) {
+TEST(SigningHttpClientTest, NoRetryWhenTheSignerCannotDiscard) {
   // Verify static credentials (nothing to refresh) are not re-sent.
-  CountingSigner signer;
+  Chain chain;
+  CountingSigner& signer = *chain.signer;
   signer.can_discard = false;
-  FakeHttpClient http;
+  FakeHttpClient& http = *chain.http;
   Outcome outcome;
-  SendSigned(&signer, &http, Request(), Is401, outcome.Callback());
+  chain.client->Send(Request(), outcome.Callback());
   http.Complete(Status(401));
   EXPECT_EQ(http.sent(), 1);
   ASSERT_TRUE(outcome.answer.has_value());
   EXPECT_EQ((*outcome.answer)->status, 401);
 }
 
-TEST(SendSignedTest, NoRejectionTestMeansNoRetry) {
-  // Verify a null RejectionTest disables the retry entirely.
-  CountingSigner signer;
-  FakeHttpClient http;
+TEST(SigningHttpClientTest, AnswerTheSignerDoesNotCallARefusalIsFinal) {
+  // Verify only the signer's own rule (here: 401) causes a retry.
+  Chain chain;
+  CountingSigner& signer = *chain.signer;
+  FakeHttpClient& http = *chain.http;
   Outcome outcome;
-  SendSigned(&signer, &http, Request(), nullptr, outcome.Callback());
-  http.Complete(Status(401));
+  chain.client->Send(Request(), outcome.Callback());
+  http.Complete(Status(403));
   EXPECT_EQ(http.sent(), 1);
   EXPECT_EQ(signer.discarded_value, "");
+  ASSERT_TRUE(outcome.answer.has_value());
+  EXPECT_EQ((*outcome.answer)->status, 403);
 }
 
-TEST(SendSignedTest, TransportErrorIsNotRetried) {
-  // Verify forwarded calls are never retried on transport failure.
-  CountingSigner signer;
-  FakeHttpClient http;
+TEST(SigningHttpClientTest, RequestInFlightKeepsTheClientAndSignerAlive) {
+  // Verify a request outlives the last outside reference to its chain: the
+  // retry after a 401 still signs and sends (run under ASan in CI).
+  auto http = std::make_shared<FakeHttpClient>();
+  std::weak_ptr<CountingSigner> weak_signer;
   Outcome outcome;
-  SendSigned(&signer, &http, Request(), Is401, outcome.Callback());
+  {
+    auto signer = std::make_shared<CountingSigner>();
+    weak_signer = signer;
+    auto client = std::make_shared<SigningHttpClient>(signer, http);
+    client->Send(Request(), outcome.Callback());
+  }
+  EXPECT_FALSE(weak_signer.expired());
+  http->Complete(Status(401));
+  ASSERT_EQ(http->sent(), 2);
+  EXPECT_EQ(FindHeader(http->PeekRequest().headers, "Authorization"), "t2");
+  http->Complete(Status(200));
+  ASSERT_TRUE(outcome.answer.has_value());
+  EXPECT_EQ((*outcome.answer)->status, 200);
+  EXPECT_TRUE(weak_signer.expired());
+}
+
+TEST(SigningHttpClientTest, TransportErrorIsNotRetried) {
+  // Verify forwarded calls are never retried on transport failure.
+  Chain chain;
+  FakeHttpClient& http = *chain.http;
+  Outcome outcome;
+  chain.client->Send(Request(), outcome.Callback());
   http.Complete(absl::UnavailableError("connection refused"));
   EXPECT_EQ(http.sent(), 1);
   ASSERT_TRUE(outcome.answer.has_value());
   EXPECT_THAT(*outcome.answer, StatusIs(absl::StatusCode::kUnavailable));
 }
 
-TEST(SendSignedTest, SigningErrorSendsNothing) {
+TEST(SigningHttpClientTest, SigningErrorSendsNothing) {
   // Verify a failed signature (no token) reaches the caller unsent.
-  CountingSigner signer;
+  Chain chain;
+  CountingSigner& signer = *chain.signer;
   signer.sign_error = absl::DeadlineExceededError("token fetch timed out");
-  FakeHttpClient http;
+  FakeHttpClient& http = *chain.http;
   Outcome outcome;
-  SendSigned(&signer, &http, Request(), Is401, outcome.Callback());
+  chain.client->Send(Request(), outcome.Callback());
   EXPECT_EQ(http.sent(), 0);
   ASSERT_TRUE(outcome.answer.has_value());
   EXPECT_THAT(*outcome.answer, StatusIs(absl::StatusCode::kDeadlineExceeded));
