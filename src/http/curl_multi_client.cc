@@ -27,6 +27,7 @@
 #include "absl/strings/string_view.h"
 #include "common/status_macros.h"
 #include "http/curl_status.h"
+#include "http/http_syntax.h"
 
 namespace signet {
 namespace {
@@ -108,24 +109,11 @@ long ToCurlMillis(absl::Duration d) {  // NOLINT(runtime/int)
   return static_cast<long>(std::clamp<int64_t>(ms, 1, LONG_MAX));  // NOLINT
 }
 
-bool IsAllowedMethod(absl::string_view method) {
-  return method == "GET" || method == "POST" || method == "PUT" ||
-         method == "PATCH" || method == "DELETE" || method == "HEAD";
-}
-
-// RFC 9110 5.1: a field name is a token.
-bool IsTokenChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
-         absl::string_view("!#$%&'*+-.^_`|~").find(c) !=
-             absl::string_view::npos;
-}
-
 // Request values are never quoted in messages: they may be secrets.
 absl::Status ValidateHeaders(const HttpRequest& request) {
   for (size_t i = 0; i < request.headers.size(); ++i) {
     const HttpHeader& header = request.headers[i];
-    if (header.name.empty() ||
-        !std::all_of(header.name.begin(), header.name.end(), IsTokenChar)) {
+    if (!IsToken(header.name)) {
       return absl::InvalidArgumentError(
           absl::StrCat("request header #", i, " has an invalid name"));
     }
@@ -151,7 +139,7 @@ absl::Status ValidateHeaders(const HttpRequest& request) {
 }
 
 absl::Status ValidateRequest(const HttpRequest& request) {
-  if (!IsAllowedMethod(request.method)) {
+  if (!IsSupportedMethod(request.method)) {
     return absl::InvalidArgumentError(
         "unsupported HTTP method (GET, POST, PUT, PATCH, DELETE, HEAD)");
   }
