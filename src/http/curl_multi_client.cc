@@ -154,6 +154,12 @@ void CurlMultiClient::Send(HttpRequest request, HttpCallback on_done) {
   std::move(transfer->on_done)(absl::UnavailableError(kShuttingDown));
 }
 
+// Besides starting `transfer`, this does one step of the loop's work on the
+// sending thread -- curl's due timers, in every pool, and the collection of
+// every transfer curl then reports finished -- and runs the callbacks so
+// collected, other calls' included, before returning (see the contract in
+// the header). Leaving them to the loop would cost the wakeup this path
+// exists to save.
 void CurlMultiClient::SendInline(std::unique_ptr<CurlTransfer> transfer) {
   std::vector<Completion> done;
   bool accepted = false;

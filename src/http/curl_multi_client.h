@@ -37,8 +37,15 @@ struct CurlTransfer;  // http/curl_transfer.h
 // Transfer-Encoding or Expect, or a Content-Length other than the body's
 // size, is refused with INVALID_ARGUMENT.
 //
-// Callbacks run on the I/O thread, or inside Send on the calling thread
-// (an upstream that fails at once); they must not block and may call Send.
+// Callbacks run on the I/O thread, or inside Send on the calling thread.
+// A Send that finds the I/O thread idle does one step of its work before
+// returning -- starts the transfer, fires curl's due timers in every pool,
+// collects every transfer curl then reports finished -- and runs the
+// callbacks so collected: its own (a refused request, an upstream that
+// fails at once) and other requests' that finished meanwhile. Handing those
+// back to the I/O thread would cost the wakeup this path exists to save.
+// So never call Send holding a lock that a callback of this client takes.
+// Callbacks must not block and may call Send.
 // The destructor completes every pending request with UNAVAILABLE and must
 // not run on the I/O thread (that is, not from a callback).
 //
