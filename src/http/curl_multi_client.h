@@ -21,6 +21,8 @@ struct epoll_event;  // <sys/epoll.h>
 
 namespace signet {
 
+struct CurlTransfer;  // http/curl_transfer.h
+
 // The HttpClient on libcurl's multi interface. One dedicated I/O thread
 // waits for the network and drives every transfer, so no thread ever blocks
 // on the network for a single call, and all transfers share keep-alive
@@ -35,8 +37,15 @@ namespace signet {
 // Transfer-Encoding or Expect, or a Content-Length other than the body's
 // size, is refused with INVALID_ARGUMENT.
 //
-// Callbacks run on the I/O thread, or inside Send on the calling thread
-// (an upstream that fails at once); they must not block and may call Send.
+// Callbacks run on the I/O thread, or inside Send on the calling thread.
+// A Send that finds the I/O thread idle does one step of its work before
+// returning -- starts the transfer, fires curl's due timers in every pool,
+// collects every transfer curl then reports finished -- and runs the
+// callbacks so collected: its own (a refused request, an upstream that
+// fails at once) and other requests' that finished meanwhile. Handing those
+// back to the I/O thread would cost the wakeup this path exists to save.
+// So never call Send holding a lock that a callback of this client takes.
+// Callbacks must not block and may call Send.
 // The destructor completes every pending request with UNAVAILABLE and must
 // not run on the I/O thread (that is, not from a callback).
 //
@@ -57,7 +66,7 @@ class CurlMultiClient final : public HttpClient {
     // makes room for this many in use plus max_idle_connections.
     long max_transfers = 2048;  // NOLINT(runtime/int)
     // curl multi handles (connection caches) the transfers are spread over;
-    // see Pool in the .cc. 1 when max_host_connections is set.
+    // see CurlConnectionPools. 1 when max_host_connections is set.
     long connection_pools = 8;  // NOLINT(runtime/int)
     // Connections per host (CURLMOPT_MAX_HOST_CONNECTIONS); 0 = unlimited.
     // Transfers beyond it wait inside curl, their deadline running.
@@ -86,46 +95,33 @@ class CurlMultiClient final : public HttpClient {
   size_t in_flight() const { return in_flight_.load(); }
 
  private:
-  struct Transfer;
-  struct Pool;
   struct IoState;
   struct Completion;
 
   CurlMultiClient(Options options, const Clock* clock,
                   std::unique_ptr<IoState> io);
 
-  static absl::Status ConfigurePool(Pool& pool, const Options& options,
-                                    long max_connections);  // NOLINT
-
   // Everything below touches curl and runs under curl_mu_ (taken by the
   // loop around each batch, and by Send when it is free); callbacks are
   // collected into `done` and run by Complete after it is released.
-  void SendInline(std::unique_ptr<Transfer> transfer)
+  void SendInline(std::unique_ptr<CurlTransfer> transfer)
       ABSL_UNLOCK_FUNCTION(curl_mu_) ABSL_LOCKS_EXCLUDED(mu_);
   void Run() ABSL_LOCKS_EXCLUDED(mu_, curl_mu_);
   absl::Status Perform(const ::epoll_event* events, int ready,
-                       std::vector<std::unique_ptr<Transfer>> incoming,
+                       std::vector<std::unique_ptr<CurlTransfer>> incoming,
                        std::vector<Completion>* done)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
-  std::chrono::steady_clock::time_point NextTimer() const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
-  absl::Status FireDueTimers() ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
-  void Start(std::unique_ptr<Transfer> transfer, std::vector<Completion>* done)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
-  absl::Status Configure(Transfer& transfer)
+  void Start(std::unique_ptr<CurlTransfer> transfer,
+             std::vector<Completion>* done)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
   void CollectFinished(std::vector<Completion>* done)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
-  void CollectFinished(Pool& pool, std::vector<Completion>* done)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
-  absl::StatusOr<HttpResponse> Finish(Transfer& transfer)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
-  void Recycle(std::unique_ptr<Transfer> transfer)
+  void Recycle(std::unique_ptr<CurlTransfer> transfer)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_);
   // Fails `unstarted`, the queue and every active transfer with `why` and
   // refuses later Sends.
   void Abort(const absl::Status& why,
-             std::vector<std::unique_ptr<Transfer>> unstarted,
+             std::vector<std::unique_ptr<CurlTransfer>> unstarted,
              std::vector<Completion>* done)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(curl_mu_) ABSL_LOCKS_EXCLUDED(mu_);
   // Runs the callbacks; no lock held.
@@ -134,14 +130,14 @@ class CurlMultiClient final : public HttpClient {
 
   const Options options_;
   const Clock* const clock_;
-  // The curl state; besides under curl_mu_, only its descriptors are used
-  // (epoll_wait, and the wakeup eventfd from any thread).
+  // The curl state; besides under curl_mu_, only the pools' descriptors are
+  // used (epoll_wait, and the wakeup eventfd from any thread).
   const std::unique_ptr<IoState> io_;
 
   // Ordered before mu_ where both are held.
   absl::Mutex curl_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   absl::Mutex mu_;
-  std::vector<std::unique_ptr<Transfer>> queue_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<CurlTransfer>> queue_ ABSL_GUARDED_BY(mu_);
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
 
   std::atomic<uint64_t> connections_opened_{0};

@@ -16,9 +16,14 @@ namespace signet {
 using HttpCallback = absl::AnyInvocable<void(absl::StatusOr<HttpResponse>) &&>;
 
 // The outbound HTTP transport. Implementations never block the caller on the
-// network: Send queues the request and returns; `on_done` runs exactly once,
-// later, on a transport thread (or inline if the request fails before it is
-// queued). `on_done` must not block; it may call Send again.
+// network: Send starts or queues the request and returns. `on_done` runs
+// exactly once, on a transport thread or inside a call to Send: this
+// request's (when it fails before it is queued, or at once), or -- with a
+// transport that does the work of its I/O thread on the sending thread
+// while that is idle, as CurlMultiClient does -- another request's. So
+// Send must not be called holding a lock that any `on_done` given to the
+// same client may take, and `on_done` must not assume which thread it runs
+// on. `on_done` must not block; it may call Send again.
 class HttpClient {
  public:
   virtual ~HttpClient() = default;

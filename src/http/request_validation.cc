@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/caller_text.h"
+#include "http/http_syntax.h"
 
 namespace signet {
 namespace {
@@ -21,13 +22,6 @@ constexpr absl::string_view kTransportHeaders[] = {
     "expect"};
 
 bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
-
-// RFC 9110 5.6.2 tchar.
-bool IsTokenChar(unsigned char c) {
-  return absl::ascii_isalnum(c) ||
-         absl::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
-             absl::string_view::npos;
-}
 
 // RFC 3986 pchar minus '%' (checked separately) plus '/'.
 bool IsPathChar(unsigned char c) {
@@ -129,11 +123,8 @@ std::vector<HttpHeader> EndToEndHeaders(std::vector<HttpHeader> headers) {
 }
 
 absl::StatusOr<std::string> NormalizeForwardMethod(absl::string_view method) {
-  const std::string upper = absl::AsciiStrToUpper(method);
-  for (absl::string_view allowed :
-       {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}) {
-    if (upper == allowed) return upper;
-  }
+  std::string upper = absl::AsciiStrToUpper(method);
+  if (IsSupportedMethod(upper)) return upper;
   if (method.empty()) return Invalid("method: missing");
   return Invalid("method: must be GET, POST, PUT, PATCH, DELETE or HEAD");
 }
@@ -177,12 +168,10 @@ absl::Status ValidateCallerHeaders(const std::vector<HttpHeader>& headers,
   }
   for (const HttpHeader& header : headers) {
     if (header.name.empty()) return Invalid("headers: a header name is empty");
-    for (unsigned char c : header.name) {
-      if (!IsTokenChar(c)) {
-        return Invalid(
-            "headers: a header name holds a character that is not allowed "
-            "(CR, LF, space, ':' or a control character)");
-      }
+    if (!IsToken(header.name)) {
+      return Invalid(
+          "headers: a header name holds a character that is not allowed "
+          "(CR, LF, space, ':' or a control character)");
     }
     if (header.name.size() + header.value.size() > limits.max_header_bytes) {
       return Invalid(absl::StrCat("headers: ", CallerText(header.name),
