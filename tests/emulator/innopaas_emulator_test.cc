@@ -67,7 +67,7 @@ TEST_F(InnopaasEmulatorTest, EchoesAcceptedRequest) {
   EXPECT_EQ(Stats().innopaas, 1);
 }
 
-// Verify every method httplib can route is checked and echoed.
+// Verify every method the emulator routes is checked and echoed.
 TEST_F(InnopaasEmulatorTest, AcceptsOtherMethods) {
   const httplib::Result get = client_->Get("/innopaas/x", GoodHeaders());
   ASSERT_TRUE(get);
