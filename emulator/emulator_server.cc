@@ -184,7 +184,8 @@ absl::StatusOr<std::unique_ptr<EmulatorServer>> EmulatorServer::Start(
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
   if (host.find(':') != std::string::npos) flags |= MHD_USE_IPv6;
-  // A pool of one is no pool: MHD wants the option left out.
+  // --threads=1 is MHD's single polling thread, which it asks for as a pool
+  // of size 0.
   const unsigned pool_size = threads > 1 ? static_cast<unsigned>(threads) : 0;
   server->daemon_ = MHD_start_daemon(
       flags, 0, nullptr, nullptr, &EmulatorServer::OnRequest, server.get(),
@@ -197,6 +198,8 @@ absl::StatusOr<std::unique_ptr<EmulatorServer>> EmulatorServer::Start(
     return absl::InternalError(
         absl::StrCat("cannot start the HTTP server on ", host, ":", port));
   }
+  // MHD_stop_daemon closes the listening socket.
+  server->listen_fd_ = -1;
   return server;
 }
 

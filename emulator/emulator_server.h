@@ -67,6 +67,7 @@ class EmulatorServer {
   const RequestHandler handler_;
   HeldConnections held_;
   MHD_Daemon* daemon_ = nullptr;
+  // Ours until MHD starts on it.
   int listen_fd_ = -1;
   int port_ = 0;
 };
