@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "emulator/emulator_state.h"
-#include "emulator/json_reply.h"
-#include "emulator/routes.h"
+#include "emulator/http_message.h"
+#include "emulator/router.h"
 #include "nlohmann/json.hpp"
 
 namespace signet::emulator {
@@ -26,7 +26,7 @@ json CountersJson(RouteCounters counters) {
 }
 
 // An empty body reads as {}.
-bool ParseControlBody(const httplib::Request& req, json& out) {
+bool ParseControlBody(const HttpRequest& req, json& out) {
   if (req.body.empty()) {
     out = json::object();
     return true;
@@ -35,7 +35,7 @@ bool ParseControlBody(const httplib::Request& req, json& out) {
   return out.is_object();
 }
 
-void BadControl(httplib::Response& res, absl::string_view message) {
+void BadControl(HttpResponse& res, absl::string_view message) {
   ReplyJson(res, 400, {{"error", message}});
 }
 
@@ -45,7 +45,7 @@ json ConfigJson(const RuntimeConfig& config) {
           {"expire_time_zone", config.expire_time_zone_name}};
 }
 
-void Stats(EmulatorState& state, httplib::Response& res) {
+void Stats(EmulatorState& state, HttpResponse& res) {
   const StatsSnapshot stats = state.Stats();
   ReplyJson(res, 200,
             {{"requests", CountersJson(stats.requests)},
@@ -54,8 +54,7 @@ void Stats(EmulatorState& state, httplib::Response& res) {
              {"connections", stats.connections}});
 }
 
-void Revoke(EmulatorState& state, const httplib::Request& req,
-            httplib::Response& res) {
+void Revoke(EmulatorState& state, const HttpRequest& req, HttpResponse& res) {
   json body;
   if (!ParseControlBody(req, body)) {
     return BadControl(res, "body must be a JSON object");
@@ -70,8 +69,7 @@ void Revoke(EmulatorState& state, const httplib::Request& req,
       {{"revoked", state.RevokeToken(token->get_ref<const std::string&>())}});
 }
 
-void Faults(EmulatorState& state, const httplib::Request& req,
-            httplib::Response& res) {
+void Faults(EmulatorState& state, const HttpRequest& req, HttpResponse& res) {
   json body;
   if (!ParseControlBody(req, body)) {
     return BadControl(res, "body must be a JSON object");
@@ -122,8 +120,7 @@ void Faults(EmulatorState& state, const httplib::Request& req,
   ReplyJson(res, 200, {{"ok", true}});
 }
 
-void Config(EmulatorState& state, const httplib::Request& req,
-            httplib::Response& res) {
+void Config(EmulatorState& state, const HttpRequest& req, HttpResponse& res) {
   json body;
   if (!ParseControlBody(req, body)) {
     return BadControl(res, "body must be a JSON object");
@@ -157,42 +154,43 @@ void Config(EmulatorState& state, const httplib::Request& req,
 
 }  // namespace
 
-void RegisterControlRoutes(httplib::Server& server, EmulatorState& state) {
-  server.Get("/__stats",
-             [&state](const httplib::Request&, httplib::Response& res) {
-               Stats(state, res);
-             });
-  server.Get("/__last/licenses",
-             [&state](const httplib::Request&, httplib::Response& res) {
+void RegisterControlRoutes(Router& router, EmulatorState& state) {
+  using Match = Router::Match;
+  router.Add(
+      {"GET"}, "/__stats", Match::kExact,
+      [&state](const HttpRequest&, HttpResponse& res) { Stats(state, res); });
+  router.Add({"GET"}, "/__last/licenses", Match::kExact,
+             [&state](const HttpRequest&, HttpResponse& res) {
                const std::string last = state.LastLicenseRequest();
                if (last.empty()) {
                  res.status = 404;
-                 res.set_content("{}", "application/json");
+                 res.SetContent("{}", "application/json");
                  return;
                }
-               res.set_content(last, "application/json");
+               res.SetContent(last, "application/json");
              });
-  server.Post("/__revoke",
-              [&state](const httplib::Request& req, httplib::Response& res) {
-                Revoke(state, req, res);
-              });
-  server.Post("/__faults",
-              [&state](const httplib::Request& req, httplib::Response& res) {
-                Faults(state, req, res);
-              });
-  server.Post("/__config",
-              [&state](const httplib::Request& req, httplib::Response& res) {
-                Config(state, req, res);
-              });
-  server.Post("/__reset",
-              [&state](const httplib::Request&, httplib::Response& res) {
-                state.Reset();
-                ReplyJson(res, 200, {{"ok", true}});
-              });
-  server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.status = 200;
-    res.set_content("ok", "text/plain");
-  });
+  router.Add({"POST"}, "/__revoke", Match::kExact,
+             [&state](const HttpRequest& req, HttpResponse& res) {
+               Revoke(state, req, res);
+             });
+  router.Add({"POST"}, "/__faults", Match::kExact,
+             [&state](const HttpRequest& req, HttpResponse& res) {
+               Faults(state, req, res);
+             });
+  router.Add({"POST"}, "/__config", Match::kExact,
+             [&state](const HttpRequest& req, HttpResponse& res) {
+               Config(state, req, res);
+             });
+  router.Add({"POST"}, "/__reset", Match::kExact,
+             [&state](const HttpRequest&, HttpResponse& res) {
+               state.Reset();
+               ReplyJson(res, 200, {{"ok", true}});
+             });
+  router.Add({"GET"}, "/healthz", Match::kExact,
+             [](const HttpRequest&, HttpResponse& res) {
+               res.status = 200;
+               res.SetContent("ok", "text/plain");
+             });
 }
 
 }  // namespace signet::emulator

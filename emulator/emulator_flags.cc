@@ -11,7 +11,8 @@ ABSL_FLAG(std::string, host, "127.0.0.1",
           "Address to listen on; only loopback addresses are accepted.");
 ABSL_FLAG(int, port, 8080, "Port to listen on; 0 picks an ephemeral port.");
 ABSL_FLAG(int, threads, 64,
-          "Worker threads; each open connection holds one while it lives.");
+          "Threads polling connections; each serves many, and requests held "
+          "by a slow or hang fault hold none.");
 ABSL_FLAG(std::string, openapi_app_id, "app-123", "OpenAPI v5 app id.");
 ABSL_FLAG(std::string, openapi_app_secret, "emulator-openapi-secret",
           "OpenAPI v5 app secret.");

@@ -11,6 +11,29 @@ constexpr size_t kTokenPurgeThreshold = 100000;
 
 }  // namespace
 
+absl::string_view RouteName(Route route) {
+  switch (route) {
+    case Route::kToken:
+      return "token";
+    case Route::kVerify:
+      return "verify";
+    case Route::kInnopaas:
+      return "innopaas";
+    case Route::kLicenses:
+      return "licenses";
+    case Route::kOther:
+      return "other";
+  }
+  return "other";
+}
+
+absl::optional<Route> ParseRouteName(absl::string_view name) {
+  for (const Route route : kAllRoutes) {
+    if (RouteName(route) == name) return route;
+  }
+  return absl::nullopt;
+}
+
 absl::optional<FaultMode> ParseFaultMode(absl::string_view name) {
   if (name == "none") return FaultMode::kNone;
   if (name == "slow") return FaultMode::kSlow;
@@ -109,9 +132,12 @@ int64_t EmulatorState::RevokeAllTokens() {
 }
 
 void EmulatorState::SetFault(const Fault& fault) {
-  absl::MutexLock lock(&mu_);
-  ClearFaultLocked();
-  if (fault.mode != FaultMode::kNone) fault_ = fault;
+  {
+    absl::MutexLock lock(&mu_);
+    ClearFaultLocked();
+    if (fault.mode != FaultMode::kNone) fault_ = fault;
+  }
+  NotifyFaultChange();
 }
 
 void EmulatorState::ClearFaultLocked() {
@@ -134,22 +160,28 @@ absl::optional<TakenFault> EmulatorState::TakeFault(Route route) {
   return taken;
 }
 
-bool EmulatorState::FaultChangedOrStopping(const FaultWait* wait) {
-  // Runs inside Mutex::AwaitWithTimeout, which holds mu_.
-  wait->self->mu_.AssertHeld();
-  return wait->self->stopping_ ||
-         wait->self->fault_generation_ != wait->generation;
+bool EmulatorState::FaultChangedSince(uint64_t generation) const {
+  absl::MutexLock lock(&mu_);
+  return stopping_ || fault_generation_ != generation;
 }
 
-void EmulatorState::AwaitFaultChange(uint64_t generation, absl::Duration cap) {
-  const FaultWait wait{this, generation};
+bool EmulatorState::Stopping() const {
   absl::MutexLock lock(&mu_);
-  mu_.AwaitWithTimeout(absl::Condition(&FaultChangedOrStopping, &wait), cap);
+  return stopping_;
 }
 
-void EmulatorState::SleepUnlessStopped(absl::Duration delay) {
+void EmulatorState::SetFaultChangeListener(std::function<void()> listener) {
   absl::MutexLock lock(&mu_);
-  mu_.AwaitWithTimeout(absl::Condition(&stopping_), delay);
+  fault_change_listener_ = std::move(listener);
+}
+
+void EmulatorState::NotifyFaultChange() {
+  std::function<void()> listener;
+  {
+    absl::MutexLock lock(&mu_);
+    listener = fault_change_listener_;
+  }
+  if (listener) listener();
 }
 
 RuntimeConfig EmulatorState::Config() const {
@@ -163,15 +195,18 @@ void EmulatorState::SetConfig(RuntimeConfig config) {
 }
 
 void EmulatorState::Reset() {
-  absl::MutexLock lock(&mu_);
-  requests_ = RouteCounters();
-  rejected_ = RouteCounters();
-  tokens_issued_ = 0;
-  connections_.clear();
-  tokens_.clear();
-  ClearFaultLocked();
-  config_ = initial_config_;
-  last_license_request_.clear();
+  {
+    absl::MutexLock lock(&mu_);
+    requests_ = RouteCounters();
+    rejected_ = RouteCounters();
+    tokens_issued_ = 0;
+    connections_.clear();
+    tokens_.clear();
+    ClearFaultLocked();
+    config_ = initial_config_;
+    last_license_request_.clear();
+  }
+  NotifyFaultChange();
 }
 
 void EmulatorState::RecordLicenseRequest(std::string json) {
@@ -185,8 +220,11 @@ std::string EmulatorState::LastLicenseRequest() const {
 }
 
 void EmulatorState::Stop() {
-  absl::MutexLock lock(&mu_);
-  stopping_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  NotifyFaultChange();
 }
 
 }  // namespace signet::emulator

@@ -2,6 +2,7 @@
 #define SIGNET_EMULATOR_EMULATOR_STATE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -13,9 +14,23 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "emulator/emulator_options.h"
-#include "emulator/route_kind.h"
 
 namespace signet::emulator {
+
+// The upstream contract a request belongs to; the unit of /__stats counters
+// and of /__faults targeting.
+enum class Route { kToken, kVerify, kInnopaas, kLicenses, kOther };
+
+inline constexpr Route kAllRoutes[] = {Route::kToken, Route::kVerify,
+                                       Route::kInnopaas, Route::kLicenses,
+                                       Route::kOther};
+
+// "token", "verify", "innopaas", "licenses", "other": the JSON keys of
+// /__stats and the route names of /__faults.
+absl::string_view RouteName(Route route);
+
+// Parses a RouteName(); nullopt for anything else.
+absl::optional<Route> ParseRouteName(absl::string_view name);
 
 enum class FaultMode { kNone, kSlow, kError, kMalformed, kDrop, kHang };
 
@@ -31,7 +46,7 @@ struct Fault {
 };
 
 // A fault taken for one request, with the generation of the /__faults
-// setting it came from: a hung request waits for that generation to end.
+// setting it came from: a hung request is held until that generation ends.
 struct TakenFault {
   Fault fault;
   uint64_t generation = 0;
@@ -58,9 +73,9 @@ struct StatsSnapshot {
 enum class TokenStatus { kValid, kUnknown, kRevoked, kExpired, kWrongAppId };
 
 // Everything the emulator's handlers share: counters, issued OpenAPI tokens,
-// the injected fault and the runtime config. httplib runs handlers on a
-// thread pool, so all of it sits under one mutex; nothing blocks while
-// holding it except the explicit waits below, which release it.
+// the injected fault and the runtime config. Handlers run on the server's
+// pool threads, so all of it sits under one mutex; nothing blocks while
+// holding it.
 class EmulatorState {
  public:
   explicit EmulatorState(RuntimeConfig initial_config);
@@ -87,12 +102,14 @@ class EmulatorState {
   // Returns the fault that applies to one request on `route`, consuming one
   // of its count; nullopt when none applies.
   absl::optional<TakenFault> TakeFault(Route route) ABSL_LOCKS_EXCLUDED(mu_);
-  // Blocks until the fault of `generation` is replaced or cleared, Stop() is
-  // called, or `cap` passes.
-  void AwaitFaultChange(uint64_t generation, absl::Duration cap)
+  // True once the fault of `generation` was replaced or cleared, or Stop()
+  // was called: a request hung by it may go on.
+  bool FaultChangedSince(uint64_t generation) const ABSL_LOCKS_EXCLUDED(mu_);
+  bool Stopping() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Called, outside the lock, after anything that may end a hold: /__faults,
+  // /__reset, Stop(). Set before requests arrive.
+  void SetFaultChangeListener(std::function<void()> listener)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Blocks for `delay` or until Stop(), whichever comes first.
-  void SleepUnlessStopped(absl::Duration delay) ABSL_LOCKS_EXCLUDED(mu_);
 
   // The last license request that passed authentication, as JSON
   // ({"method","target","headers","fields"}), for GET /__last/licenses:
@@ -116,13 +133,8 @@ class EmulatorState {
     bool revoked = false;
   };
 
-  struct FaultWait {
-    const EmulatorState* self;
-    uint64_t generation;
-  };
-  static bool FaultChangedOrStopping(const FaultWait* wait);
-
   void ClearFaultLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void NotifyFaultChange() ABSL_LOCKS_EXCLUDED(mu_);
 
   const RuntimeConfig initial_config_;
 
@@ -138,6 +150,7 @@ class EmulatorState {
   RuntimeConfig config_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::string last_license_request_ ABSL_GUARDED_BY(mu_);
+  std::function<void()> fault_change_listener_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace signet::emulator

@@ -8,13 +8,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "emulator/content_type.h"
 #include "emulator/emulator_crypto.h"
-#include "emulator/fault_injection.h"
-#include "emulator/json_reply.h"
-#include "emulator/raw_request_tap.h"
-#include "emulator/request_parts.h"
-#include "emulator/routes.h"
+#include "emulator/http_message.h"
+#include "emulator/router.h"
 #include "nlohmann/json.hpp"
 
 namespace signet::emulator {
@@ -25,18 +21,14 @@ using json = nlohmann::ordered_json;
 constexpr absl::string_view kRequiredContentType =
     "application/json;charset=utf-8";
 constexpr absl::string_view kStatusPrefix = "/innopaas/status/";
-// httplib routes by regular expression; this one is every path under the
-// prefix.
-constexpr char kInnopaasPattern[] = "/innopaas/.*";
 
 class InnopaasHandler {
  public:
   InnopaasHandler(EmulatorState& state, const InnopaasOptions& options)
       : state_(state), options_(options) {}
 
-  void operator()(const httplib::Request& req, httplib::Response& res) const {
-    const RawRequestHead& head = CurrentRawHead();
-    const SingleHeader content_type = GetSingleHeader(head, "Content-Type");
+  void operator()(const HttpRequest& req, HttpResponse& res) const {
+    const SingleHeader content_type = GetSingleHeader(req, "Content-Type");
     if (content_type.state == SingleHeader::State::kMissing) {
       return Reject(res, "missing Content-Type header");
     }
@@ -47,9 +39,8 @@ class InnopaasHandler {
       return Reject(
           res, absl::StrCat("Content-Type must be ", kRequiredContentType));
     }
-    if (!CheckSecretHeader(head, res, "AppKey", options_.app_key)) return;
-    if (!CheckSecretHeader(head, res, "Authorization",
-                           options_.authorization)) {
+    if (!CheckSecretHeader(req, res, "AppKey", options_.app_key)) return;
+    if (!CheckSecretHeader(req, res, "Authorization", options_.authorization)) {
       return;
     }
 
@@ -74,13 +65,13 @@ class InnopaasHandler {
       if (!query.contains(key)) query[key] = value;
     }
     const json echo = {{"method", req.method},
-                       {"path", RawPath(req)},
-                       {"raw_query", RawQuery(req)},
+                       {"path", req.raw_path},
+                       {"raw_query", req.raw_query},
                        {"query", query},
-                       {"headers", HeadersAsJson(head)},
+                       {"headers", HeadersAsJson(req)},
                        {"body_base64", Base64Encode(req.body)}};
-    res.set_header("X-Echo-Repeat", "a");
-    res.set_header("X-Echo-Repeat", "b");
+    res.headers.emplace_back("X-Echo-Repeat", "a");
+    res.headers.emplace_back("X-Echo-Repeat", "b");
     if (status == 204 || status == 304) {
       res.status = status;  // These statuses carry no body (RFC 9110).
       return;
@@ -91,10 +82,10 @@ class InnopaasHandler {
  private:
   // Returns false after answering 401 when the header is missing, repeated
   // or wrong. The message names the header, never a value.
-  bool CheckSecretHeader(const RawRequestHead& head, httplib::Response& res,
+  bool CheckSecretHeader(const HttpRequest& req, HttpResponse& res,
                          const std::string& name,
                          const std::string& expected) const {
-    const SingleHeader header = GetSingleHeader(head, name);
+    const SingleHeader header = GetSingleHeader(req, name);
     switch (header.state) {
       case SingleHeader::State::kMissing:
         Reject(res, absl::StrCat("missing ", name, " header"));
@@ -112,7 +103,7 @@ class InnopaasHandler {
     return true;
   }
 
-  void Reject(httplib::Response& res, absl::string_view msg) const {
+  void Reject(HttpResponse& res, absl::string_view msg) const {
     state_.CountRejected(Route::kInnopaas);
     ReplyJson(res, 401, {{"code", 401}, {"msg", msg}});
   }
@@ -123,17 +114,11 @@ class InnopaasHandler {
 
 }  // namespace
 
-void RegisterInnopaasRoutes(httplib::Server& server, EmulatorState& state,
+void RegisterInnopaasRoutes(Router& router, EmulatorState& state,
                             const InnopaasOptions& options) {
-  const httplib::Server::Handler handler =
-      WithFaults(state, Route::kInnopaas, InnopaasHandler(state, options));
-  // httplib has no catch-all method; HEAD is served by the GET handler.
-  server.Get(kInnopaasPattern, handler);
-  server.Post(kInnopaasPattern, handler);
-  server.Put(kInnopaasPattern, handler);
-  server.Patch(kInnopaasPattern, handler);
-  server.Delete(kInnopaasPattern, handler);
-  server.Options(kInnopaasPattern, handler);
+  router.Add({"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
+             std::string(kInnopaasPrefix), Router::Match::kPrefix,
+             InnopaasHandler(state, options), Route::kInnopaas);
 }
 
 }  // namespace signet::emulator

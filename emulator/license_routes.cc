@@ -13,13 +13,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/types/optional.h"
-#include "emulator/content_type.h"
 #include "emulator/emulator_crypto.h"
-#include "emulator/fault_injection.h"
-#include "emulator/json_reply.h"
-#include "emulator/raw_request_tap.h"
-#include "emulator/request_parts.h"
-#include "emulator/routes.h"
+#include "emulator/http_message.h"
+#include "emulator/router.h"
 #include "nlohmann/json.hpp"
 
 namespace signet::emulator {
@@ -67,7 +63,7 @@ class LicenseHandler {
   LicenseHandler(EmulatorState& state, const LicenseOptions& options)
       : state_(state), options_(options) {}
 
-  void operator()(const httplib::Request& req, httplib::Response& res) const {
+  void operator()(const HttpRequest& req, HttpResponse& res) const {
     if (!Authenticate(req, res)) return;
 
     json fields = json::object();
@@ -81,12 +77,11 @@ class LicenseHandler {
         if (!fields.contains(key)) fields[key] = value;
       }
     }
-    state_.RecordLicenseRequest(
-        json{{"method", req.method},
-             {"target", req.target},
-             {"headers", HeadersAsJson(CurrentRawHead())},
-             {"fields", fields}}
-            .dump());
+    state_.RecordLicenseRequest(json{
+        {"method", req.method},
+        {"target", req.target},
+        {"headers", HeadersAsJson(req)},
+        {"fields", fields}}.dump());
 
     const absl::optional<int> count = KeyCount(fields);
     if (!count.has_value()) {
@@ -111,7 +106,7 @@ class LicenseHandler {
     }
     if (simulate == "malformed") {
       res.status = 200;
-      res.set_content("not json{", "application/json");
+      res.SetContent("not json{", "application/json");
       return;
     }
     if (simulate == "missing_keys") {
@@ -136,28 +131,26 @@ class LicenseHandler {
         {{"code", "SUCCESS"},
          {"message", "Success"},
          {"data", {{"key", keys}}},
-         {"received",
-          {{"headers", HeadersAsJson(CurrentRawHead())}, {"fields", fields}}}});
+         {"received", {{"headers", HeadersAsJson(req)}, {"fields", fields}}}});
   }
 
  private:
   // Returns false after answering 403 when a required header is missing or
   // wrong. Messages never carry the secret or the expected token.
-  bool Authenticate(const httplib::Request& req, httplib::Response& res) const {
-    const RawRequestHead& head = CurrentRawHead();
-    const SingleHeader user_agent = GetSingleHeader(head, "User-Agent");
+  bool Authenticate(const HttpRequest& req, HttpResponse& res) const {
+    const SingleHeader user_agent = GetSingleHeader(req, "User-Agent");
     if (user_agent.state != SingleHeader::State::kPresent ||
         user_agent.value != "apsdai-hook") {
       Fail(res, 403, "User-Agent must be apsdai-hook");
       return false;
     }
-    const SingleHeader content_type = GetSingleHeader(head, "Content-Type");
+    const SingleHeader content_type = GetSingleHeader(req, "Content-Type");
     if (content_type.state != SingleHeader::State::kPresent ||
         MediaTypeOf(content_type.value) != "application/json") {
       Fail(res, 403, "Content-Type must be application/json");
       return false;
     }
-    const SingleHeader timestamp = GetSingleHeader(head, "X-Apsdai-Timestamp");
+    const SingleHeader timestamp = GetSingleHeader(req, "X-Apsdai-Timestamp");
     if (timestamp.state != SingleHeader::State::kPresent) {
       Fail(res, 403, "missing X-Apsdai-Timestamp");
       return false;
@@ -175,7 +168,7 @@ class LicenseHandler {
       Fail(res, 403, "X-Apsdai-Timestamp outside the allowed window");
       return false;
     }
-    const SingleHeader token = GetSingleHeader(head, "X-Apsdai-Token");
+    const SingleHeader token = GetSingleHeader(req, "X-Apsdai-Token");
     if (token.state != SingleHeader::State::kPresent) {
       Fail(res, 403, "missing X-Apsdai-Token");
       return false;
@@ -207,19 +200,18 @@ class LicenseHandler {
     return true;
   }
 
-  bool SecretOnTheWire(const httplib::Request& req) const {
+  bool SecretOnTheWire(const HttpRequest& req) const {
     if (absl::StrContains(req.target, options_.secret) ||
         absl::StrContains(req.body, options_.secret)) {
       return true;
     }
-    for (const auto& [name, value] : CurrentRawHead().headers) {
+    for (const auto& [name, value] : req.headers) {
       if (absl::StrContains(value, options_.secret)) return true;
     }
     return false;
   }
 
-  void Fail(httplib::Response& res, int status,
-            absl::string_view message) const {
+  void Fail(HttpResponse& res, int status, absl::string_view message) const {
     state_.CountRejected(Route::kLicenses);
     ReplyJson(res, status, {{"code", "FAIL"}, {"message", message}});
   }
@@ -230,12 +222,10 @@ class LicenseHandler {
 
 }  // namespace
 
-void RegisterLicenseRoutes(httplib::Server& server, EmulatorState& state,
+void RegisterLicenseRoutes(Router& router, EmulatorState& state,
                            const LicenseOptions& options) {
-  const httplib::Server::Handler handler =
-      WithFaults(state, Route::kLicenses, LicenseHandler(state, options));
-  server.Get(std::string(kLicensesPath), handler);
-  server.Post(std::string(kLicensesPath), handler);
+  router.Add({"GET", "POST"}, std::string(kLicensesPath), Router::Match::kExact,
+             LicenseHandler(state, options), Route::kLicenses);
 }
 
 }  // namespace signet::emulator

@@ -8,14 +8,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/types/optional.h"
-#include "emulator/content_type.h"
 #include "emulator/emulator_crypto.h"
-#include "emulator/fault_injection.h"
-#include "emulator/json_reply.h"
-#include "emulator/raw_request_tap.h"
-#include "emulator/request_parts.h"
-#include "emulator/routes.h"
-#include "emulator/time_format.h"
+#include "emulator/http_message.h"
+#include "emulator/router.h"
 #include "nlohmann/json.hpp"
 
 namespace signet::emulator {
@@ -31,6 +26,12 @@ constexpr size_t kTokenBytes = 16;
 // The seed says time_stamp "can also be any arbitrary random number, as long
 // as it's long enough"; a string of digits up to this length is accepted.
 constexpr size_t kMaxTimeStampDigits = 64;
+
+// "2023-11-10T18:43:23.232093": expire_time and time (seed 002), six
+// fraction digits and no zone designator, written in `zone`.
+std::string FormatZonelessMicros(absl::Time t, absl::TimeZone zone) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S", t, zone);
+}
 
 bool IsLowerHex(absl::string_view s) {
   for (const char c : s) {
@@ -68,9 +69,8 @@ class OpenApiHandlers {
   OpenApiHandlers(EmulatorState& state, const OpenApiOptions& options)
       : state_(state), options_(options) {}
 
-  void Token(const httplib::Request& req, httplib::Response& res) const {
-    const SingleHeader content_type =
-        GetSingleHeader(CurrentRawHead(), "Content-Type");
+  void Token(const HttpRequest& req, HttpResponse& res) const {
+    const SingleHeader content_type = GetSingleHeader(req, "Content-Type");
     if (content_type.state != SingleHeader::State::kPresent ||
         MediaTypeOf(content_type.value) != "application/json") {
       return BadRequest(res, "Content-Type must be application/json");
@@ -138,9 +138,8 @@ class OpenApiHandlers {
                   FormatZonelessMicros(expiry, config.expire_time_zone)}}}});
   }
 
-  void Verify(const httplib::Request& req, httplib::Response& res) const {
-    const RawRequestHead& head = CurrentRawHead();
-    const SingleHeader authorization = GetSingleHeader(head, "Authorization");
+  void Verify(const HttpRequest& req, HttpResponse& res) const {
+    const SingleHeader authorization = GetSingleHeader(req, "Authorization");
     if (authorization.state != SingleHeader::State::kPresent) {
       return Unauthorized(res, "missing Authorization: Bearer token");
     }
@@ -152,7 +151,7 @@ class OpenApiHandlers {
       return Unauthorized(res, "Authorization must be Bearer <token>");
     }
     const absl::string_view token = value.substr(kBearer.size());
-    const SingleHeader app_id = GetSingleHeader(head, "X-APP-ID");
+    const SingleHeader app_id = GetSingleHeader(req, "X-APP-ID");
     if (app_id.state != SingleHeader::State::kPresent) {
       return Unauthorized(res, "missing X-APP-ID");
     }
@@ -179,15 +178,15 @@ class OpenApiHandlers {
   }
 
  private:
-  void BadRequest(httplib::Response& res, absl::string_view msg) const {
+  void BadRequest(HttpResponse& res, absl::string_view msg) const {
     state_.CountRejected(Route::kToken);
     ReplyJson(res, 400, {{"code", kCodeBadRequest}, {"msg", msg}});
   }
-  void Unauthorized(httplib::Response& res, absl::string_view msg) const {
+  void Unauthorized(HttpResponse& res, absl::string_view msg) const {
     state_.CountRejected(Route::kVerify);
     ReplyJson(res, 401, {{"code", kCodeTokenInvalid}, {"msg", msg}});
   }
-  static void InternalError(httplib::Response& res) {
+  static void InternalError(HttpResponse& res) {
     ReplyJson(res, 500, {{"code", 500}, {"msg", "emulator crypto failure"}});
   }
 
@@ -197,21 +196,21 @@ class OpenApiHandlers {
 
 }  // namespace
 
-void RegisterOpenApiRoutes(httplib::Server& server, EmulatorState& state,
+void RegisterOpenApiRoutes(Router& router, EmulatorState& state,
                            const OpenApiOptions& options) {
   auto handlers = std::make_shared<OpenApiHandlers>(state, options);
-  server.Post(std::string(kTokenPath),
-              WithFaults(state, Route::kToken,
-                         [handlers](const httplib::Request& req,
-                                    httplib::Response& res) {
-                           handlers->Token(req, res);
-                         }));
-  server.Get(std::string(kVerifyPath),
-             WithFaults(state, Route::kVerify,
-                        [handlers](const httplib::Request& req,
-                                   httplib::Response& res) {
-                          handlers->Verify(req, res);
-                        }));
+  router.Add(
+      {"POST"}, std::string(kTokenPath), Router::Match::kExact,
+      [handlers](const HttpRequest& req, HttpResponse& res) {
+        handlers->Token(req, res);
+      },
+      Route::kToken);
+  router.Add(
+      {"GET"}, std::string(kVerifyPath), Router::Match::kExact,
+      [handlers](const HttpRequest& req, HttpResponse& res) {
+        handlers->Verify(req, res);
+      },
+      Route::kVerify);
 }
 
 }  // namespace signet::emulator

@@ -86,7 +86,8 @@ TEST_F(LicenseEmulatorTest, WrongTokenIs403) {
 }
 
 // Verify the token must be PHP-urlencoded: the bare base64 signature, which
-// httplib would have decoded the correct token into, is refused.
+// a server that percent-decodes header values would turn the correct token
+// into, is refused.
 TEST_F(LicenseEmulatorTest, UnencodedSignatureIs403) {
   // Find a timestamp whose signature has a character urlencode changes.
   const int64_t now_ms = absl::ToUnixMillis(absl::Now());

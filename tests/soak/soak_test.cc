@@ -83,8 +83,6 @@ constexpr absl::Duration kCallDeadline = absl::Seconds(2);
 // and so (with a margin) how far back a call may join one.
 constexpr absl::Duration kTokenTimeout = absl::Seconds(2);
 constexpr absl::Duration kTokenFetchLookback = absl::Milliseconds(2500);
-// Each open connection holds an emulator thread; hung calls pile up.
-constexpr char kEmulatorThreads[] = "--threads=512";
 constexpr char kLicenseProfile[] = "shop";
 constexpr char kInboundProfile[] = "hooks";
 constexpr char kHookUser[] = "soak-hook-user";
@@ -218,7 +216,7 @@ TEST(SoakTest, MixedLoadWithFaults) {
   std::printf("\n");
   std::fflush(stdout);
 
-  absl::StatusOr<EmulatorProcess> emulator = StartEmulator({kEmulatorThreads});
+  absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
   ASSERT_THAT(emulator, IsOk());
   absl::StatusOr<SignetProcess> signet =
       StartSignet(SoakConfig(emulator->port),
