@@ -21,18 +21,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "admin/admin_server.h"
-#include "admin/metrics.h"
-#include "common/clock.h"
-#include "common/system_random.h"
-#include "common/timer_thread.h"
 #include "config/config_resolver.h"
-#include "http/curl_multi_client.h"
-#include "inbound/inbound_receiver.h"
 #include "log/log.h"
-#include "server/config_reloader.h"
-#include "server/gateway_server.h"
-#include "server/readiness.h"
+#include "server/signet_process.h"
 
 #ifndef SIGNET_VERSION
 #define SIGNET_VERSION "dev"
@@ -40,10 +31,6 @@
 
 namespace signet {
 namespace {
-
-// How often readiness is re-checked after start-up (and a missing token
-// fetched again).
-constexpr absl::Duration kReadinessInterval = absl::Seconds(2);
 
 constexpr char kUsage[] =
     R"(signet: a gRPC sidecar that signs outbound API calls for its pod.
@@ -178,8 +165,6 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
              {{"error", std::string(loaded.status().message())}});
     return 1;
   }
-  GatewaySettings* settings = &loaded->settings;
-
   // Signals are taken by sigwait() on this thread; every thread created
   // from here on inherits the mask, so none of them is interrupted.
   sigset_t signals;
@@ -189,157 +174,17 @@ int Serve(const std::string& config_path, absl::Duration shutdown_grace) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // Retry backoffs wait here (created after the signal mask, like every
-  // thread, so SIGTERM reaches sigwait below).
-  TimerThread timer;
-  SystemRandom random;
-  CurlMultiClient::Options http_options;
-  http_options.connect_timeout = settings->connect_timeout;
-  http_options.max_transfers = static_cast<long>(  // NOLINT(runtime/int)
-      settings->max_in_flight);
-  absl::StatusOr<std::unique_ptr<CurlMultiClient>> http =
-      CurlMultiClient::Create(http_options, SystemClock::Get());
-  if (!http.ok()) {
-    LogError("cannot start the HTTP client",
-             {{"error", std::string(http.status().message())}});
-    return 1;
-  }
-  const size_t profile_count =
-      settings->openapi.size() + settings->innopaas.size() +
-      settings->licenses.size() + settings->inbound.size();
-  const std::string admin_listen = settings->admin_listen;
-  const absl::Duration prewarm_timeout = settings->prewarm_timeout;
-  const absl::Duration watch_interval = settings->watch_interval;
-  InboundReceiver::Options receiver_options;
-  receiver_options.address = settings->inbound_listen;
-  receiver_options.routes = settings->inbound_routes;
-  receiver_options.max_body_bytes = settings->max_body_bytes;
-  receiver_options.forward_timeout = settings->default_deadline;
-  receiver_options.head_timeout = settings->inbound_head_timeout;
-  receiver_options.max_connections = settings->inbound_max_connections;
-  receiver_options.max_connections_per_client =
-      settings->inbound_max_connections_per_client;
-
-  Metrics metrics;
-  std::unique_ptr<AdminServer> admin;
-  if (!admin_listen.empty()) {
-    absl::StatusOr<std::unique_ptr<AdminServer>> started =
-        AdminServer::Start(admin_listen, &metrics);
-    if (!started.ok()) {
-      LogError("cannot start the admin listener",
-               {{"error", std::string(started.status().message())}});
-      return 1;
-    }
-    admin = *std::move(started);
-  }
-  GatewayEnv env;
-  env.upstream.transport = http->get();
-  env.upstream.clock = SystemClock::Get();
-  env.upstream.scheduler = &timer;
-  env.upstream.random = &random;
-  env.upstream.upstream_observer = &metrics;
-  env.upstream.circuit_observer = &metrics;
-  env.rpc_observer = &metrics;
-  env.token_observer = &metrics;
-  env.inbound_observer = &metrics;
-  absl::StatusOr<std::unique_ptr<GatewayServer>> server =
-      GatewayServer::Start(*std::move(settings), env);
-  if (!server.ok()) {
-    LogError("cannot start the gRPC server",
-             {{"error", std::string(server.status().message())}});
-    return 1;
-  }
-  std::unique_ptr<InboundReceiver> receiver;
-  if (!receiver_options.address.empty()) {
-    absl::StatusOr<std::unique_ptr<InboundReceiver>> started =
-        InboundReceiver::Start(std::move(receiver_options),
-                               [gateway = server->get()] {
-                                 std::shared_ptr<GatewayRuntime> runtime =
-                                     gateway->runtime();
-                                 return std::shared_ptr<const VerifierRegistry>(
-                                     runtime, &runtime->inbound);
-                               },
-                               http->get(),
-                               SystemClock::Get());
-    if (!started.ok()) {
-      LogError("cannot start the inbound receiver",
-               {{"error", std::string(started.status().message())}});
-      return 1;
-    }
-    receiver = *std::move(started);
-  }
-  CurlMultiClient* transport = http->get();
-  metrics.SetConnectionsOpenedReader(
-      [transport] { return transport->connections_opened(); });
-  GatewayServer* gateway = server->get();
-  const ReadinessCheck::RegistrySource current_profiles = [gateway] {
-    std::shared_ptr<GatewayRuntime> runtime = gateway->runtime();
-    return std::shared_ptr<const ProfileRegistry>(runtime, &runtime->profiles);
-  };
-  metrics.SetTokenExpiryReader([current_profiles] {
-    return current_profiles()->TokenExpiries(absl::Now());
-  });
-  LogInfo("listening",
-          {{"address", (*server)->address()},
-           {"admin_address", admin ? admin->address() : std::string("off")},
-           {"inbound_address",
-            receiver ? receiver->address() : std::string("off")},
-           {"unix_address", gateway->unix_address()},
-           {"health_address", gateway->health_address()},
-           {"profiles", static_cast<int64_t>(profile_count)},
-           {"version", SIGNET_VERSION}});
-
-  // Health stays NOT_SERVING until the prewarmed tokens are in, so an app
-  // started after the sidecar is ready never waits for a first token.
-  ReadinessCheck readiness(current_profiles, SystemClock::Get());
-  AdminServer* admin_server = admin.get();
-  auto report = [gateway, admin_server](const std::vector<std::string>& unready) {
-    const bool ready = unready.empty();
-    gateway->SetServing(ready);
-    if (admin_server != nullptr) admin_server->SetReady(ready);
-    if (ready) {
-      LogInfo("ready");
-    } else {
-      LogWarning("not ready",
-                 {{"reason", "no usable token"},
-                  {"profiles", absl::StrJoin(unready, ",")}});
-    }
-  };
-  // Watching starts before readiness is reported: a config or secret
-  // change made once signet says "ready" must not be missed.
-  auto reloader = std::make_unique<ConfigReloader>(
-      config_path, std::move(loaded->sources), gateway, watch_interval);
-  const std::vector<std::string> unready = readiness.Prewarm(prewarm_timeout);
-  report(unready);
-  auto readiness_loop = std::make_unique<ReadinessLoop>(
-      &readiness, unready.empty(), kReadinessInterval, report);
-
+  absl::StatusOr<std::unique_ptr<SignetProcess>> process =
+      SignetProcess::Start(config_path, *std::move(loaded));
+  if (!process.ok()) return 1;  // logged, naming the part that failed
   int signo = 0;
   while (sigwait(&signals, &signo) == 0 && signo == SIGHUP) {
-    reloader->Reload("SIGHUP");
+    (*process)->Reload("SIGHUP");
   }
   LogInfo("shutting down", {{"signal", strsignal(signo)},
                             {"grace", absl::FormatDuration(shutdown_grace)}});
-  reloader.reset();
-  readiness_loop.reset();
-  if (admin != nullptr) admin->SetReady(false);
-  // The receiver first (its forwards use the HTTP client and its verdicts
-  // the server's verifiers); both let calls in flight finish within the
-  // grace, one after the other -- the receiver's usually have none.
-  if (receiver != nullptr) receiver->Stop(shutdown_grace);
-  (*server)->Shutdown(shutdown_grace);
-  receiver.reset();
-  metrics.SetTokenExpiryReader(nullptr);
-  metrics.SetConnectionsOpenedReader(nullptr);
-  // Backoffs end now: their retries go out (and fail fast below); later
-  // ones run at once instead of waiting.
-  timer.Shutdown();
-  // The transport before the server: its shutdown fails the transfers still
-  // running (token fetches nobody waits for, e.g. a readiness retry), whose
-  // callbacks reach into the token caches the server owns.
-  http->reset();
-  server->reset();
-  if (admin != nullptr) admin->Stop();
+  (*process)->Shutdown(shutdown_grace);
+  process->reset();
   LogInfo("stopped");
   return 0;
 }

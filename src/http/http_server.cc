@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -153,13 +154,18 @@ absl::StatusOr<sockaddr_storage> ParseAddress(absl::string_view address,
 class HttpServer::Core {
  public:
   Core(HttpServerOptions options, ServerHandler handler)
-      : options_(std::move(options)), handler_(std::move(handler)) {}
+      : options_(std::move(options)),
+        max_body_bytes_(options_.max_body_bytes),
+        handler_(std::move(handler)) {}
 
   absl::Status Start();
   void Stop(absl::Duration grace) ABSL_LOCKS_EXCLUDED(mu_);
 
   const std::string& address() const { return address_; }
   int port() const { return port_; }
+  void set_max_body_bytes(size_t bytes) {
+    max_body_bytes_.store(bytes, std::memory_order_relaxed);
+  }
 
  private:
   static void* OnUri(void* cls, const char* uri, MHD_Connection* connection);
@@ -187,6 +193,8 @@ class HttpServer::Core {
       ABSL_LOCKS_EXCLUDED(mu_);
 
   const HttpServerOptions options_;
+  // options_.max_body_bytes until a reload changes it.
+  std::atomic<size_t> max_body_bytes_;
   const ServerHandler handler_;
   TimerThread head_timers_;
   std::weak_ptr<Core> self_;
@@ -396,8 +404,10 @@ MHD_Result HttpServer::Core::Handle(MHD_Connection* connection,
     const bool chunked =
         !has_length &&
         FindHeader(request.headers, "Transfer-Encoding").has_value();
-    if ((has_length && declared > options_.max_body_bytes) ||
-        (chunked && options_.max_body_bytes == 0)) {
+    const size_t max_body_bytes =
+        max_body_bytes_.load(std::memory_order_relaxed);
+    if ((has_length && declared > max_body_bytes) ||
+        (chunked && max_body_bytes == 0)) {
       exchange.refused_at_head = true;
       return Queue(connection, PlainTextResponse(413, "request body too large"),
                    /*close_connection=*/true);
@@ -435,7 +445,7 @@ MHD_Result HttpServer::Core::Handle(MHD_Connection* connection,
     // drop what is over the limit rather than buffer it.
     if (!exchange.too_large &&
         exchange.request.body.size() + *upload_data_size >
-            options_.max_body_bytes) {
+            max_body_bytes_.load(std::memory_order_relaxed)) {
       exchange.too_large = true;
       exchange.request.body.clear();
       exchange.request.body.shrink_to_fit();
@@ -539,5 +549,8 @@ HttpServer::~HttpServer() { Stop(); }
 const std::string& HttpServer::address() const { return core_->address(); }
 int HttpServer::port() const { return core_->port(); }
 void HttpServer::Stop(absl::Duration grace) { core_->Stop(grace); }
+void HttpServer::SetMaxBodyBytes(size_t bytes) {
+  core_->set_max_body_bytes(bytes);
+}
 
 }  // namespace signet

@@ -86,6 +86,10 @@ class HttpServer {
   // Idempotent.
   void Stop(absl::Duration grace = absl::ZeroDuration());
 
+  // Replaces options.max_body_bytes for requests whose head arrives from
+  // now on (a config reload).
+  void SetMaxBodyBytes(size_t bytes);
+
   class Core;
 
  private:

@@ -14,13 +14,14 @@ absl::StatusOr<std::unique_ptr<InboundReceiver>> InboundReceiver::Start(
     const Clock* clock) {
   HttpServerOptions server_options;
   server_options.address = options.address;
-  server_options.max_body_bytes = options.max_body_bytes;
+  server_options.max_body_bytes = options.routing.max_body_bytes;
   server_options.head_timeout = options.head_timeout;
   server_options.connection_limit = options.max_connections;
   server_options.per_client_connection_limit =
       options.max_connections_per_client;
   std::unique_ptr<InboundReceiver> receiver(
-      new InboundReceiver(std::move(options), std::move(verifiers), http, clock));
+      new InboundReceiver(std::move(options.routing), std::move(verifiers),
+                          http, clock));
   const InboundReceiver* self = receiver.get();
   server_options.head_check = [self](const ServerRequest& head) {
     return self->CheckHead(head);
@@ -35,9 +36,24 @@ absl::StatusOr<std::unique_ptr<InboundReceiver>> InboundReceiver::Start(
   return receiver;
 }
 
-const InboundRouteSettings* InboundReceiver::FindRoute(
-    absl::string_view path) const {
-  for (const InboundRouteSettings& route : options_.routes) {
+bool operator==(const InboundReceiver::Routing& a,
+                const InboundReceiver::Routing& b) {
+  return a.routes == b.routes && a.max_body_bytes == b.max_body_bytes &&
+         a.forward_timeout == b.forward_timeout;
+}
+
+void InboundReceiver::Reconfigure(Routing routing) {
+  const size_t max_body_bytes = routing.max_body_bytes;
+  {
+    absl::MutexLock lock(&mu_);
+    routing_ = std::make_shared<const Routing>(std::move(routing));
+  }
+  server_->SetMaxBodyBytes(max_body_bytes);
+}
+
+const InboundRouteSettings* InboundReceiver::FindRoute(const Routing& routing,
+                                                       absl::string_view path) {
+  for (const InboundRouteSettings& route : routing.routes) {
     if (route.path == path) return &route;
   }
   return nullptr;
@@ -61,7 +77,8 @@ std::optional<HttpResponse> InboundReceiver::Refusal(
 
 std::optional<HttpResponse> InboundReceiver::CheckHead(
     const ServerRequest& head) const {
-  const InboundRouteSettings* route = FindRoute(head.path);
+  const std::shared_ptr<const Routing> routing = this->routing();
+  const InboundRouteSettings* route = FindRoute(*routing, head.path);
   if (route == nullptr) {
     return PlainTextResponse(404, "no inbound route for this path");
   }
@@ -75,8 +92,10 @@ void InboundReceiver::Handle(ServerRequest request,
                              ServerResponder respond) const {
   // CheckHead let only routed requests with valid credentials through;
   // now that the whole request is in, Verify decides (and remembers an
-  // APSDAI token, so the same hook is not accepted twice).
-  const InboundRouteSettings* route = FindRoute(request.path);
+  // APSDAI token, so the same hook is not accepted twice). A reload since
+  // the head was checked applies to the whole request from here on.
+  const std::shared_ptr<const Routing> routing = this->routing();
+  const InboundRouteSettings* route = FindRoute(*routing, request.path);
   if (route == nullptr) {
     std::move(respond)(PlainTextResponse(404, "no inbound route for this path"));
     return;
@@ -97,8 +116,8 @@ void InboundReceiver::Handle(ServerRequest request,
   // stay behind (RFC 9110 7.6.1); the transport sets its own.
   forward.headers = EndToEndHeaders(std::move(inbound.headers));
   forward.body = std::move(inbound.body);
-  forward.deadline = clock_.Now() + options_.forward_timeout;
-  forward.max_response_bytes = options_.max_body_bytes;
+  forward.deadline = clock_.Now() + routing->forward_timeout;
+  forward.max_response_bytes = routing->max_body_bytes;
   const std::string profile = route->profile;
   http_.Send(std::move(forward),
              [respond = std::move(respond),

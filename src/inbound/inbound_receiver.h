@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "inbound/inbound_settings.h"
@@ -36,12 +38,22 @@ namespace signet {
 //   504  target too slow (forward_timeout)
 class InboundReceiver {
  public:
-  struct Options {
-    std::string address;
+  // What a config reload may change while the receiver runs.
+  struct Routing {
     std::vector<InboundRouteSettings> routes;
     size_t max_body_bytes = 8 << 20;
     absl::Duration forward_timeout = absl::Seconds(30);
-    // See HttpServerOptions.
+
+    friend bool operator==(const Routing& a, const Routing& b);
+    friend bool operator!=(const Routing& a, const Routing& b) {
+      return !(a == b);
+    }
+  };
+
+  struct Options {
+    std::string address;
+    Routing routing;
+    // Fixed for the listener's life. See HttpServerOptions.
     absl::Duration head_timeout = absl::Seconds(10);
     unsigned max_connections = 1024;
     unsigned max_connections_per_client = 32;
@@ -61,13 +73,22 @@ class InboundReceiver {
     server_->Stop(grace);
   }
 
+  // Requests whose head arrives from now on are routed, bounded and
+  // forwarded by `routing`; those already in flight finish as they began.
+  void Reconfigure(Routing routing) ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
-  InboundReceiver(Options options, VerifierSource verifiers, HttpClient* http,
+  InboundReceiver(Routing routing, VerifierSource verifiers, HttpClient* http,
                   const Clock* clock)
-      : options_(std::move(options)),
-        verifiers_(std::move(verifiers)),
+      : verifiers_(std::move(verifiers)),
         http_(*http),
-        clock_(*clock) {}
+        clock_(*clock),
+        routing_(std::make_shared<const Routing>(std::move(routing))) {}
+
+  std::shared_ptr<const Routing> routing() const ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    return routing_;
+  }
 
   // The answer refusing a request from its head, or nothing when it is
   // routed and authentic.
@@ -80,14 +101,16 @@ class InboundReceiver {
   // Verifies a request that passed CheckHead, body included, and forwards
   // it.
   void Handle(ServerRequest request, ServerResponder respond) const;
-  const InboundRouteSettings* FindRoute(absl::string_view path) const;
+  static const InboundRouteSettings* FindRoute(const Routing& routing,
+                                               absl::string_view path);
 
-  const Options options_;
   const VerifierSource verifiers_;
   HttpClient& http_;
   const Clock& clock_;
   // Refusals can come as fast as anyone can send them.
   mutable RateLimitedLog refusal_log_{&clock_};
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const Routing> routing_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<HttpServer> server_;
 };
 

@@ -22,6 +22,12 @@ struct InboundRouteSettings {
   std::string path;     // exact match on the request path
   std::string profile;  // a key of GatewaySettings::inbound
   BaseUrl target;       // where authentic requests go
+
+  friend bool operator==(const InboundRouteSettings& a,
+                         const InboundRouteSettings& b) {
+    return a.path == b.path && a.profile == b.profile &&
+           a.target.text == b.target.text;
+  }
 };
 
 }  // namespace signet

@@ -9,10 +9,9 @@ namespace signet {
 
 ConfigReloader::ConfigReloader(std::string config_path,
                                std::vector<std::string> sources,
-                               GatewayServer* server,
-                               absl::Duration poll_interval)
+                               Apply apply, absl::Duration poll_interval)
     : config_path_(std::move(config_path)),
-      server_(*server),
+      apply_(std::move(apply)),
       watcher_(std::move(sources)),
       poll_(poll_interval, [this] { Poll(); }) {}
 
@@ -36,7 +35,7 @@ void ConfigReloader::ReloadLocked(absl::string_view reason) {
     return;
   }
   watcher_.Reset(std::move(loaded->sources));
-  server_.Reload(std::move(loaded->settings));
+  apply_(std::move(loaded->settings));
   LogInfo("config reloaded", {{"reason", reason}});
 }
 

@@ -1,6 +1,7 @@
 #ifndef SIGNET_SERVER_CONFIG_RELOADER_H_
 #define SIGNET_SERVER_CONFIG_RELOADER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,7 +11,7 @@
 #include "absl/time/time.h"
 #include "common/periodic_task.h"
 #include "config/file_watcher.h"
-#include "server/gateway_server.h"
+#include "config/settings.h"
 
 namespace signet {
 
@@ -24,10 +25,11 @@ namespace signet {
 // started with, so none fails because of the swap.
 class ConfigReloader {
  public:
-  // `server` must outlive the reloader. `sources` are the files the
-  // current config was read from.
+  // Each valid config read is handed to `apply`. `sources` are the files
+  // the current config was read from.
+  using Apply = std::function<void(GatewaySettings)>;
   ConfigReloader(std::string config_path, std::vector<std::string> sources,
-                 GatewayServer* server, absl::Duration poll_interval);
+                 Apply apply, absl::Duration poll_interval);
 
   // Thread-safe; `reason` goes into the log line ("SIGHUP", "file changed").
   void Reload(absl::string_view reason) ABSL_LOCKS_EXCLUDED(mu_);
@@ -37,7 +39,7 @@ class ConfigReloader {
   void ReloadLocked(absl::string_view reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string config_path_;
-  GatewayServer& server_;
+  const Apply apply_;
   absl::Mutex mu_;
   FileWatcher watcher_ ABSL_GUARDED_BY(mu_);
   PeriodicTask poll_;  // last: stopped before the rest is destroyed

@@ -183,20 +183,6 @@ void GatewayServer::SetServing(bool serving) {
   SetHealth("", serving);
 }
 
-namespace {
-
-bool SameRoutes(const std::vector<InboundRouteSettings>& a,
-                const std::vector<InboundRouteSettings>& b) {
-  return std::equal(
-      a.begin(), a.end(), b.begin(), b.end(),
-      [](const InboundRouteSettings& x, const InboundRouteSettings& y) {
-        return x.path == y.path && x.profile == y.profile &&
-               x.target.text == y.target.text;
-      });
-}
-
-}  // namespace
-
 void GatewayServer::Reload(GatewaySettings settings) {
   std::shared_ptr<GatewayRuntime> current = runtime_.Get();
   const GatewaySettings& old = current->profiles.settings();
@@ -216,13 +202,6 @@ void GatewayServer::Reload(GatewaySettings settings) {
   note(settings.admin_listen != old.admin_listen, "admin_listen");
   note(settings.connect_timeout != old.connect_timeout, "connect_timeout");
   note(settings.inbound_listen != old.inbound_listen, "inbound_listen");
-  note(!SameRoutes(settings.inbound_routes, old.inbound_routes),
-       "inbound_routes");
-  const bool has_receiver = !settings.inbound_listen.empty();
-  note(has_receiver && settings.max_body_bytes != old.max_body_bytes,
-       "max_body_bytes (for the inbound receiver)");
-  note(has_receiver && settings.default_deadline != old.default_deadline,
-       "default_deadline (for the inbound receiver's forwards)");
   note(settings.inbound_head_timeout != old.inbound_head_timeout,
        "inbound_head_timeout");
   note(settings.inbound_max_connections != old.inbound_max_connections ||

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -230,6 +231,46 @@ TEST_F(InboundTest, AuthenticInnoPaaSPushReachesTheTargetByteForByte) {
   ASSERT_EQ(target_.count(), 2u);
   EXPECT_THAT(Values(target_.received()[1].headers, "Proxy-Authorization"),
               ::testing::IsEmpty());
+}
+
+TEST_F(InboundTest, ReloadAppliesRoutesAndBodyLimitWithoutARestart) {
+  // Verify a reload reaches the receiver: a route added to the file serves
+  // at once and a lowered max_body_bytes refuses a body it used to take.
+  // (Before SignetProcess applied them, the receiver kept the routes and
+  // limit it started with, and the new route stayed 404.)
+  HttpRequest moved = InnoPaaSPush();
+  moved.url = "/hooks/moved";
+  absl::StatusOr<HttpResponse> answer = Send(signet_.inbound_address, moved);
+  ASSERT_THAT(answer, IsOk());
+  ASSERT_EQ(answer->status, 404);
+
+  const std::string reloaded = absl::StrReplaceAll(
+      InboundConfig(target_.port()),
+      {{"max_body_bytes: 4096", "max_body_bytes: 64"},
+       {"inbound_routes:\n",
+        absl::StrCat("inbound_routes:\n  - path: /hooks/moved\n"
+                     "    profile: hooks\n    target: http://127.0.0.1:",
+                     target_.port(), "/app/moved\n")}});
+  std::ofstream(signet_.config_path, std::ios::trunc) << reloaded;
+  signet_.process->Signal(SIGHUP);
+  ASSERT_THAT(signet_.process->WaitForLine("\"msg\":\"config reloaded\"",
+                                           absl::Seconds(10)),
+              IsOk());
+
+  answer = Send(signet_.inbound_address, moved);
+  ASSERT_THAT(answer, IsOk());
+  EXPECT_EQ(answer->status, 201) << answer->body;
+  ASSERT_EQ(target_.count(), 1u);
+  EXPECT_EQ(target_.received()[0].path, "/app/moved");
+
+  HttpRequest large = InnoPaaSPush();
+  large.body = std::string(100, 'x');
+  answer = Send(signet_.inbound_address, large);
+  ASSERT_THAT(answer, IsOk());
+  EXPECT_EQ(answer->status, 413);
+  EXPECT_EQ(target_.count(), 1u);
+  EXPECT_THAT(signet_.process->Output(),
+              ::testing::Not(::testing::HasSubstr("next restart")));
 }
 
 TEST_F(InboundTest, ConnectionNamedHeadersAreNotForwarded) {
