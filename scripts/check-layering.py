@@ -181,7 +181,8 @@ def main():
         if len(names) > 1:
             errors.append(f"{rel(h)} is owned by {', '.join(sorted(names))}: "
                           "a header belongs to one target")
-    for dirpath, _, filenames in os.walk(src_root):
+    for dirpath, dirnames, filenames in os.walk(src_root):
+        dirnames.sort()
         for fn in sorted(filenames):
             p = os.path.join(dirpath, fn)
             if fn.endswith(HEADER_EXTS) and p not in owners:
@@ -211,9 +212,10 @@ def main():
         return None
 
     # Rule 2: includes.
-    checked = sorted(n for n, t in graph.targets.items()
-                     if not t.get("imported") and under(t.get("source_dir", ""), src_root)
-                     or t.get("source_dir") == src_root)
+    checked = sorted(
+        n for n, t in graph.targets.items()
+        if not t.get("imported")
+        and (t["source_dir"] == src_root or under(t["source_dir"], src_root)))
     for name in checked:
         allowed = graph.closure(name, with_link_only=False)
         files, headers = files_of[name]
@@ -232,9 +234,8 @@ def main():
                     continue
                 inc_owners = owners.get(target_path)
                 if not inc_owners:
-                    if under(target_path, src_root):
-                        pass  # reported once above, as a header with no owner
-                    else:
+                    # A header under src/ with no owner is reported above.
+                    if not under(target_path, src_root):
                         errors.append(f'{rel(f)} ({name}) includes "{inc}", '
                                       f"which no target owns ({rel(target_path)})")
                     continue
