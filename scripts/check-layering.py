@@ -46,7 +46,7 @@ import sys
 
 # The targets under src/ that serve or call gRPC: the gateway and signet
 # itself. (The generated gRPC stubs' target lives outside src/.)
-GRPC_ALLOWED = {"signet_server", "signet"}
+GRPC_ALLOWED = {"signet_server", "signet_process", "signet"}
 GRPC_TARGET = "gRPC::grpc++"
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
