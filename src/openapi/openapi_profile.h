@@ -13,7 +13,7 @@
 #include "openapi/openapi_settings.h"
 #include "openapi/token_cache.h"
 #include "openapi/token_observer.h"
-#include "openapi/token_request.h"
+#include "openapi/verify_request.h"
 #include "upstream/upstream_env.h"
 
 namespace signet {

@@ -37,24 +37,6 @@ struct TokenAnswer {
 // "malformed answer from upstream".
 absl::StatusOr<TokenAnswer> ParseTokenAnswer(const HttpResponse& response);
 
-// GET {base_url}/api/v5/authentication/verify with
-// Authorization: Bearer <token> and X-APP-ID: <app_id>.
-HttpRequest BuildVerifyRequest(const OpenApiSettings& settings,
-                               absl::string_view token, absl::Time deadline);
-
-struct VerifyAnswer {
-  bool valid = false;
-  std::string app_id;
-  std::string result;
-  std::string time;     // as the upstream wrote it, no zone
-  std::string message;  // the upstream's msg
-};
-
-// An answer saying the token is not valid (code != 0, or HTTP 401/403) is a
-// VerifyAnswer with valid=false, not an error. 5xx and malformed bodies are
-// UNAVAILABLE.
-absl::StatusOr<VerifyAnswer> ParseVerifyAnswer(const HttpResponse& response);
-
 }  // namespace signet
 
 #endif  // SIGNET_OPENAPI_TOKEN_REQUEST_H_

@@ -21,6 +21,7 @@
 #include "http/http_types.h"
 #include "apsdai/license_request.h"
 #include "openapi/token_request.h"
+#include "openapi/verify_request.h"
 
 namespace signet {
 namespace {
