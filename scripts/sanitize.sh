@@ -47,13 +47,14 @@ asan_exclude=${SANITIZE_ASAN_EXCLUDE:-}
 #  - http_server_test: libmicrohttpd's threads calling signet's handlers;
 #  - child_process_test: ChildProcess's reader and reaper threads, which
 #    every integration test relies on;
-#  - timer_thread_test: TimerThread's thread running tasks queued by others.
-# Not the integration tests (the only ones for PeriodicTask, ConfigReloader
-# and InFlightLimiter): protobuf's headers add fields to MapFieldBase under
+#  - timer_thread_test: TimerThread's thread running tasks queued by others;
+#  - repeating_task_test: a RepeatingTask stopped while it runs on the timer.
+# Not the integration tests (the only ones for ConfigReloader and
+# InFlightLimiter): protobuf's headers add fields to MapFieldBase under
 # TSan, so TSan-built code disagrees with Debian's uninstrumented
 # libprotobuf about its layout, and signet crashes parsing its config.
 tsan_targets=(token_cache_test curl_multi_client_test http_server_test
-  child_process_test timer_thread_test)
+  child_process_test timer_thread_test repeating_task_test)
 
 stage_start=0
 stage() {

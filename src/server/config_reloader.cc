@@ -9,11 +9,14 @@ namespace signet {
 
 ConfigReloader::ConfigReloader(std::string config_path,
                                std::vector<std::string> sources,
-                               Apply apply, absl::Duration poll_interval)
+                               Apply apply, Scheduler* scheduler,
+                               absl::Duration poll_interval)
     : config_path_(std::move(config_path)),
       apply_(std::move(apply)),
       watcher_(std::move(sources)),
-      poll_(poll_interval, [this] { Poll(); }) {}
+      // The task is stopped (and a poll in progress awaited) before the
+      // members it uses go: poll_ is declared last.
+      poll_(scheduler, poll_interval, [this] { Poll(); }) {}
 
 void ConfigReloader::Reload(absl::string_view reason) {
   absl::MutexLock lock(&mu_);

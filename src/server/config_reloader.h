@@ -9,7 +9,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "common/periodic_task.h"
+#include "common/repeating_task.h"
+#include "common/scheduler.h"
 #include "config/file_watcher.h"
 #include "config/settings.h"
 
@@ -26,10 +27,14 @@ namespace signet {
 class ConfigReloader {
  public:
   // Each valid config read is handed to `apply`. `sources` are the files
-  // the current config was read from.
+  // the current config was read from; they are polled every
+  // `poll_interval` on `scheduler` (the process's timer, which outlives
+  // the reloader). A poll reads a few small files: short enough for the
+  // timer thread.
   using Apply = std::function<void(GatewaySettings)>;
   ConfigReloader(std::string config_path, std::vector<std::string> sources,
-                 Apply apply, absl::Duration poll_interval);
+                 Apply apply, Scheduler* scheduler,
+                 absl::Duration poll_interval);
 
   // Thread-safe; `reason` goes into the log line ("SIGHUP", "file changed").
   void Reload(absl::string_view reason) ABSL_LOCKS_EXCLUDED(mu_);
@@ -42,7 +47,7 @@ class ConfigReloader {
   const Apply apply_;
   absl::Mutex mu_;
   FileWatcher watcher_ ABSL_GUARDED_BY(mu_);
-  PeriodicTask poll_;  // last: stopped before the rest is destroyed
+  RepeatingTask poll_;  // last: stopped before the rest is destroyed
 };
 
 }  // namespace signet

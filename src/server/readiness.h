@@ -9,7 +9,8 @@
 
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "common/periodic_task.h"
+#include "common/repeating_task.h"
+#include "common/scheduler.h"
 #include "server/profile_registry.h"
 
 namespace signet {
@@ -49,20 +50,24 @@ class ReadinessLoop {
  public:
   using OnChange = std::function<void(const std::vector<std::string>& unready)>;
 
-  ReadinessLoop(ReadinessCheck* check, bool ready_now, absl::Duration interval,
-                OnChange on_change)
+  // `check` must outlive the loop; `scheduler` (the process's timer) runs
+  // the checks.
+  ReadinessLoop(ReadinessCheck* check, bool ready_now, Scheduler* scheduler,
+                absl::Duration interval, OnChange on_change)
       : check_(*check),
         on_change_(std::move(on_change)),
         ready_(ready_now),
-        task_(interval, [this] { Tick(); }) {}
+        // Stopped (a check in progress awaited) before the members it
+        // uses go: task_ is declared last.
+        task_(scheduler, interval, [this] { Tick(); }) {}
 
  private:
   void Tick();
 
   ReadinessCheck& check_;
   const OnChange on_change_;
-  bool ready_;  // only touched by the task's thread
-  PeriodicTask task_;  // last: stopped before the rest is destroyed
+  bool ready_;  // only touched by the task's runs, which never overlap
+  RepeatingTask task_;  // last: stopped before the rest is destroyed
 };
 
 }  // namespace signet

@@ -85,6 +85,8 @@ absl::StatusOr<std::unique_ptr<SignetProcess>> SignetProcess::Start(
   process->gateway_ = *std::move(gateway);
   GatewayServer* const server = process->gateway_.get();
 
+  // The receiver is declared after the gateway, so it stops first: its
+  // verifier source may use `server` for as long as it runs.
   if (!receiver_options.address.empty()) {
     absl::StatusOr<std::unique_ptr<InboundReceiver>> receiver =
         InboundReceiver::Start(
@@ -128,16 +130,20 @@ absl::StatusOr<std::unique_ptr<SignetProcess>> SignetProcess::Start(
   // made once signet says "ready" must not be missed.
   process->readiness_ =
       std::make_unique<ReadinessCheck>(current_profiles, SystemClock::Get());
+  // The reloader and the readiness loop are members of the process and
+  // stop (awaiting a run in progress) in Shutdown, before anything they
+  // reach through `self` goes.
   SignetProcess* const self = process.get();
   process->reloader_ = std::make_unique<ConfigReloader>(
       std::move(config_path), std::move(loaded.sources),
       [self](GatewaySettings settings) { self->Apply(std::move(settings)); },
-      watch_interval);
+      &process->timer_, watch_interval);
   const std::vector<std::string> unready =
       process->readiness_->Prewarm(prewarm_timeout);
   process->ReportReadiness(unready);
   process->readiness_loop_ = std::make_unique<ReadinessLoop>(
-      process->readiness_.get(), unready.empty(), kReadinessInterval,
+      process->readiness_.get(), unready.empty(), &process->timer_,
+      kReadinessInterval,
       [self](const std::vector<std::string>& unready) {
         self->ReportReadiness(unready);
       });
