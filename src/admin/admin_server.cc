@@ -12,6 +12,8 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
   options.address = address;
   options.max_body_bytes = 0;  // the admin API takes no bodies
   options.connection_limit = 64;
+  // The admin server owns server_, whose destructor stops it (no handler
+  // runs after) before the rest of the admin server goes.
   AdminServer* self = admin.get();
   absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
       std::move(options), [self](ServerRequest request, ServerResponder done) {

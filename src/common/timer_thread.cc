@@ -6,6 +6,7 @@
 
 namespace signet {
 
+// Joined by the destructor: the thread never outlives this.
 TimerThread::TimerThread() : thread_([this] { Run(); }) {}
 
 TimerThread::~TimerThread() {

@@ -103,6 +103,7 @@ absl::StatusOr<std::unique_ptr<CurlMultiClient>> CurlMultiClient::Create(
 CurlMultiClient::CurlMultiClient(Options options, const Clock* clock,
                                  std::unique_ptr<IoState> io)
     : options_(std::move(options)), clock_(clock), io_(std::move(io)) {
+  // Joined by the destructor: the thread never outlives this.
   thread_ = std::thread([this] { Run(); });
   // Only a debugging aid (top, gdb); failure is harmless.
   (void)pthread_setname_np(thread_.native_handle(), "signet-http");

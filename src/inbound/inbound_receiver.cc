@@ -22,6 +22,9 @@ absl::StatusOr<std::unique_ptr<InboundReceiver>> InboundReceiver::Start(
   std::unique_ptr<InboundReceiver> receiver(
       new InboundReceiver(std::move(options.routing), std::move(verifiers),
                           http, clock));
+  // The receiver owns server_, declared last so that it is destroyed --
+  // and stopped, no handler running after -- before the members the
+  // handlers use. (A forward in flight holds only its responder.)
   const InboundReceiver* self = receiver.get();
   server_options.head_check = [self](const ServerRequest& head) {
     return self->CheckHead(head);

@@ -101,7 +101,8 @@ absl::StatusOr<std::unique_ptr<SignetProcess>> SignetProcess::Start(
     process->receiver_ = *std::move(receiver);
   }
 
-  // Both readers are cleared in Shutdown, before what they read goes.
+  // Both readers are cleared in Shutdown, before what they read (the
+  // transport, the gateway) goes.
   CurlMultiClient* const http = process->transport_.get();
   process->metrics_.SetConnectionsOpenedReader(
       [http] { return http->connections_opened(); });
