@@ -189,6 +189,29 @@ TEST(MetricsTest, TokenExpiryIsReadAtScrapeTime) {
             -5);
 }
 
+TEST(MetricsTest, TokenExpiryOfAProfileWithoutATokenIsNotExported) {
+  // Verify a profile the reader no longer reports (removed by a reload, or
+  // replaced by one that has no token yet) loses its series instead of
+  // keeping the last value of a token that is gone.
+  Metrics metrics;
+  std::vector<std::pair<std::string, double>> expiries = {{"default", 7200},
+                                                          {"other", 60}};
+  metrics.SetTokenExpiryReader([&expiries] { return expiries; });
+  EXPECT_EQ(Sample(metrics, "signet_token_expiry_seconds{profile=\"other\"}"),
+            60);
+  expiries = {{"default", 7100}};
+  EXPECT_EQ(Sample(metrics, "signet_token_expiry_seconds{profile=\"other\"}"),
+            -1);
+  EXPECT_EQ(Sample(metrics, "signet_token_expiry_seconds{profile=\"default\"}"),
+            7100);
+  expiries = {{"other", 30}};
+  EXPECT_EQ(Sample(metrics, "signet_token_expiry_seconds{profile=\"other\"}"),
+            30);
+  EXPECT_THAT(
+      metrics.Serialize(),
+      Not(HasSubstr("signet_token_expiry_seconds{profile=\"default\"}")));
+}
+
 TEST(MetricsTest, ExpositionDeclaresEveryFamilyWithItsType) {
   // Verify each family metrics.h lists is exported, with its type, once
   // its observer method has run (families without series are left out).
