@@ -316,6 +316,42 @@ TEST_F(GatewayServiceTest, CallersAreAuthorizedBeforeAnythingIsSent) {
             2);
 }
 
+TEST_F(GatewayServiceTest,
+       RefusedCallersAreCountedEachButLoggedOncePerInterval) {
+  // Verify a burst of refused calls is counted in full by the metrics but
+  // writes one access log line until the refusal log's interval passes.
+  GatewaySettings settings = ThreeProfiles();
+  CallerSettings billing;
+  billing.name = "billing";
+  billing.credential = Secret(std::string("billing-credential-0123456789"));
+  billing.grants.push_back({{"*"}, {"*"}});
+  settings.callers.emplace("billing", billing);
+  runtime_.Set(NewRuntime(settings));
+  auto refused_lines = [this] {
+    int count = 0;
+    for (const std::string& line : log_.lines()) {
+      if (line.find("\"code\":\"UNAUTHENTICATED\"") != std::string::npos) {
+        ++count;
+      }
+    }
+    return count;
+  };
+  for (int i = 0; i < 5; ++i) {
+    auto* rpc = StartCallInnoPaas(InnoPaasPost("/a"), "Bearer wrong");
+    ASSERT_TRUE(rpc->Wait());
+    EXPECT_EQ(rpc->status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+  EXPECT_EQ(refused_lines(), 1);
+  clock_.Advance(RateLimitedLog::kDefaultInterval);
+  auto* rpc = StartCallInnoPaas(InnoPaasPost("/a"), "Bearer wrong");
+  ASSERT_TRUE(rpc->Wait());
+  EXPECT_EQ(refused_lines(), 2);
+  EXPECT_EQ(Metric("signet_rpc_duration_seconds_count{"
+                   "code=\"UNAUTHENTICATED\",method=\"CallInnoPaaS\","
+                   "profile=\"none\"}"),
+            6);
+}
+
 TEST_F(GatewayServiceTest, UnknownProfileIsNotFoundAndWrongKindInvalid) {
   // Verify a name configured nowhere is NOT_FOUND, one configured under
   // another kind INVALID_ARGUMENT naming that kind; nothing is sent.
