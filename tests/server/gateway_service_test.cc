@@ -11,6 +11,7 @@ namespace signet {
 namespace {
 
 using ::signet::testing::Answer;
+using ::signet::testing::AsyncMethod;
 using ::signet::testing::kTokenPath;
 using ::signet::testing::ThreeProfiles;
 using ::signet::testing::TokenAnswer;
@@ -247,6 +248,63 @@ TEST_F(GatewayServiceTest,
   EXPECT_EQ(again->response.expire_time().seconds(),
             absl::ToUnixSeconds(start + absl::Hours(2)));
   EXPECT_EQ(http_.sent(), 1);
+}
+
+TEST_F(GatewayServiceTest, VerifyOfTheCurrentTokenWaitsForItThenAsks) {
+  // Verify an empty token means the profile's own: the call waits for the
+  // fetch (deadline timer armed), sends it to the verify endpoint, and
+  // maps the answer with its time read in the profile's zone.
+  auto* rpc = Start(AsyncMethod<v1::VerifyRequest, v1::VerifyResponse>(
+                        &v1::Gateway::Stub::async_interface::Verify),
+                    v1::VerifyRequest());
+  ASSERT_TRUE(http_.WaitForPending(1));
+  ASSERT_TRUE(scheduler_.WaitForPending(1));
+  http_.Complete(TokenAnswer("tok-1", clock_.Now()));
+  ASSERT_EQ(http_.pending(), 1);
+  const HttpRequest sent = http_.PeekRequest();
+  EXPECT_EQ(sent.url, "http://openapi.test/api/v5/authentication/verify");
+  EXPECT_EQ(Header(sent, "Authorization"), "Bearer tok-1");
+  http_.Complete(Answer(200, R"({"code":0,"msg":"ok","data":{)"
+                             R"("app_id":"app-1","result":"success",)"
+                             R"("time":"2023-11-14T22:13:20"}})"));
+  ASSERT_TRUE(rpc->Wait());
+  ASSERT_TRUE(rpc->status.ok()) << rpc->status.error_message();
+  EXPECT_TRUE(rpc->response.valid());
+  EXPECT_EQ(rpc->response.app_id(), "app-1");
+  EXPECT_EQ(rpc->response.result(), "success");
+  EXPECT_EQ(rpc->response.time().seconds(), 1700000000);
+}
+
+TEST_F(GatewayServiceTest, FetchLicensesSignsAndReturnsTheKeys) {
+  // Verify a license call goes to the profile's URL signed by APSDAI and
+  // the keys come back in the upstream's order; a refusal is
+  // FAILED_PRECONDITION.
+  v1::FetchLicensesRequest request;
+  request.set_profile("lic");
+  (*request.mutable_fields())["device"] = "d-1";
+  const AsyncMethod<v1::FetchLicensesRequest, v1::FetchLicensesResponse> fetch =
+      &v1::Gateway::Stub::async_interface::FetchLicenses;
+  auto* rpc = Start(fetch, request);
+  ASSERT_TRUE(http_.WaitForPending(1));
+  const HttpRequest sent = http_.PeekRequest();
+  EXPECT_EQ(sent.url, "http://license.test/licenses");
+  EXPECT_NE(Header(sent, "X-Apsdai-Token"), "<none>");
+  EXPECT_NE(Header(sent, "X-Apsdai-Timestamp"), "<none>");
+  EXPECT_THAT(sent.body, HasSubstr("d-1"));
+  http_.Complete(Answer(200, R"({"code":"SUCCESS","message":"ok",)"
+                             R"("data":{"key":["k2","k1"]}})"));
+  ASSERT_TRUE(rpc->Wait());
+  ASSERT_TRUE(rpc->status.ok()) << rpc->status.error_message();
+  EXPECT_THAT(rpc->response.keys(), ElementsAre("k2", "k1"));
+  EXPECT_EQ(rpc->response.code(), "SUCCESS");
+
+  auto* refused = Start(fetch, request);
+  ASSERT_TRUE(http_.WaitForPending(1));
+  http_.Complete(Answer(200, R"({"code":"FAIL","message":"no seats"})"));
+  ASSERT_TRUE(refused->Wait());
+  EXPECT_EQ(refused->status.error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(refused->status.error_message(), HasSubstr("no seats"));
 }
 
 TEST_F(GatewayServiceTest, MaxInFlightRefusesTheCallOverTheLimit) {
