@@ -173,9 +173,19 @@ void Metrics::SetConnectionsOpenedReader(std::function<uint64_t()> reader) {
 
 void Metrics::RefreshReadValues() {
   if (expiry_reader_) {
+    // A profile the reader leaves out (removed by a reload, or replaced by
+    // one without a token yet) loses its series: its last value would
+    // describe a token that is gone.
+    std::map<std::string, prometheus::Gauge*> series;
     for (const auto& [profile, seconds] : expiry_reader_()) {
-      token_expiry_.Add({{"profile", profile}}).Set(seconds);
+      prometheus::Gauge& gauge = token_expiry_.Add({{"profile", profile}});
+      gauge.Set(seconds);
+      series.emplace(profile, &gauge);
     }
+    for (const auto& [profile, gauge] : expiry_series_) {
+      if (series.find(profile) == series.end()) token_expiry_.Remove(gauge);
+    }
+    expiry_series_ = std::move(series);
   }
   if (connections_reader_) {
     const uint64_t now = connections_reader_();

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -36,7 +37,8 @@ namespace signet {
 //   signet_token_cache_hits_total{profile}, _misses_total   counters
 //   signet_token_refreshes_total{profile}                   counter
 //   signet_token_refresh_failures_total{profile}            counter
-//   signet_token_expiry_seconds{profile}                    gauge
+//   signet_token_expiry_seconds{profile}                    gauge: profiles
+//                                                  holding a token
 //   signet_token_rejections_total{profile,outcome}          counter: refreshed,
 //                                                  stale, suppressed
 //   signet_inbound_verified_total{profile,scheme}           counter
@@ -101,6 +103,8 @@ class Metrics final : public RpcObserver,
   ExpiryReader expiry_reader_ ABSL_GUARDED_BY(mu_);
   std::function<uint64_t()> connections_reader_ ABSL_GUARDED_BY(mu_);
   uint64_t connections_seen_ ABSL_GUARDED_BY(mu_) = 0;
+  // The expiry series exported at the last scrape, by profile.
+  std::map<std::string, prometheus::Gauge*> expiry_series_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace signet

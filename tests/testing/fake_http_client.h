@@ -6,6 +6,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "http/http_client.h"
 
 namespace signet::testing {
@@ -29,6 +30,16 @@ class FakeHttpClient final : public HttpClient {
   int pending() const ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     return static_cast<int>(pending_.size());
+  }
+  // Waits until `n` requests are unanswered, for requests sent from another
+  // thread (a gRPC handler); false if `timeout` passed first.
+  bool WaitForPending(int n, absl::Duration timeout = absl::Seconds(10)) const
+      ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return static_cast<int>(pending_.size()) == n;
+    };
+    return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
   }
   // The oldest unanswered request (the test must know there is one).
   HttpRequest PeekRequest() const ABSL_LOCKS_EXCLUDED(mu_) {

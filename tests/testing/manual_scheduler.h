@@ -6,6 +6,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/random.h"
 #include "common/scheduler.h"
 
@@ -15,8 +16,9 @@ namespace signet::testing {
 // runs the tasks when it chooses (after advancing its FakeClock).
 class ManualScheduler final : public Scheduler {
  public:
-  void RunAfter(absl::Duration delay, absl::AnyInvocable<void() &&> task)
-      override ABSL_LOCKS_EXCLUDED(mu_) {
+  void RunAfter(absl::Duration delay,
+                absl::AnyInvocable<void() &&> task) override
+      ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     delays_.push_back(delay);
     tasks_.push_back(std::move(task));
@@ -30,6 +32,16 @@ class ManualScheduler final : public Scheduler {
   int pending() const ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     return static_cast<int>(tasks_.size());
+  }
+  // Waits until `n` tasks wait, for tasks scheduled from another thread (a
+  // gRPC handler); false if `timeout` passed first.
+  bool WaitForPending(int n, absl::Duration timeout = absl::Seconds(10)) const
+      ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return static_cast<int>(tasks_.size()) == n;
+    };
+    return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
   }
   // Runs the tasks waiting now (not those they schedule in turn).
   void RunPending() ABSL_LOCKS_EXCLUDED(mu_) {
