@@ -9,7 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/gateway_fixture.h"
+#include "server/gateway_service_fixture.h"
 
 namespace signet {
 namespace {

@@ -1,5 +1,5 @@
-#ifndef SIGNET_TESTS_SERVER_GATEWAY_FIXTURE_H_
-#define SIGNET_TESTS_SERVER_GATEWAY_FIXTURE_H_
+#ifndef SIGNET_TESTS_SERVER_GATEWAY_SERVICE_FIXTURE_H_
+#define SIGNET_TESTS_SERVER_GATEWAY_SERVICE_FIXTURE_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -221,4 +221,4 @@ class GatewayServiceFixture : public GatewayEnvFixture {
 
 }  // namespace signet::testing
 
-#endif  // SIGNET_TESTS_SERVER_GATEWAY_FIXTURE_H_
+#endif  // SIGNET_TESTS_SERVER_GATEWAY_SERVICE_FIXTURE_H_
