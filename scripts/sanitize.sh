@@ -81,7 +81,8 @@ run_address() {
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
   stage "address: configure and build build-asan"
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIGNET_SANITIZER=address >/dev/null
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIGNET_SANITIZER=address \
+    -DSIGNET_WERROR=ON >/dev/null
   cmake --build build-asan -j"$jobs"
   stage_done "address: build"
 
@@ -129,7 +130,8 @@ run_thread() {
   export TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:suppressions=$tsan_suppressions${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 
   stage "thread: configure and build build-tsan (${tsan_targets[*]})"
-  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSIGNET_SANITIZER=thread >/dev/null
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSIGNET_SANITIZER=thread \
+    -DSIGNET_WERROR=ON >/dev/null
   probe_tsan
   "${tsan_prefix[@]}" cmake --build build-tsan -j"$jobs" --target "${tsan_targets[@]}"
   stage_done "thread: build"
