@@ -47,13 +47,15 @@ asan_exclude=${SANITIZE_ASAN_EXCLUDE:-}
 #  - http_server_test: libmicrohttpd's threads calling signet's handlers;
 #  - child_process_test: ChildProcess's reader and reaper threads, which
 #    every integration test relies on;
-#  - timer_thread_test: TimerThread's thread running tasks queued by others.
+#  - timer_thread_test: TimerThread's thread running tasks queued by others;
+#  - load_loop_test: LoadLoop's pacer thread and completions on others
+#    (the loop the benchmark client and the soak share).
 # Not the integration tests (the only ones for PeriodicTask, ConfigReloader
 # and InFlightLimiter): protobuf's headers add fields to MapFieldBase under
 # TSan, so TSan-built code disagrees with Debian's uninstrumented
 # libprotobuf about its layout, and signet crashes parsing its config.
 tsan_targets=(token_cache_test curl_multi_client_test http_server_test
-  child_process_test timer_thread_test)
+  child_process_test timer_thread_test load_loop_test)
 
 stage_start=0
 stage() {
