@@ -6,20 +6,19 @@
 // the scheduled start, so a stall is charged to every call it delays (no
 // coordinated omission). Every call's gRPC status is checked (and, for
 // CallInnoPaaS, the HTTP status); latencies are kept as sorted samples.
+// Starting and counting the calls is LoadLoop's (tools/load), which the
+// soak's driver shares.
 // Prints one CSV row (throughput counts successful calls only):
 //   rpc,mode,load,calls,errors,seconds,throughput,p50_us,p90_us,p99_us,p999_us,max_us
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -27,10 +26,10 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "load/load_loop.h"
 #include "signet/v1/gateway.grpc.pb.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "signet's address");
@@ -50,7 +49,7 @@ ABSL_FLAG(std::string, profile, "", "profile for GetToken and CallInnoPaaS");
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = signet::load::LoadLoop::Clock;
 
 // One kind of call, issued asynchronously with the callback API.
 class Caller {
@@ -158,91 +157,71 @@ int main(int argc, char** argv) {
       start + absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_warmup));
   const Clock::time_point stop_at =
       measure_from + absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_duration));
-  std::atomic<uint64_t> issued{0};
-  std::atomic<int64_t> outstanding{0};
-  absl::Notification all_done;
-  std::atomic<bool> notified{false};
-  auto notify_once = [&] {
-    if (!notified.exchange(true)) all_done.Notify();
-  };
-  std::atomic<bool> issuing_done{false};
 
-  auto finish_one = [&] {
-    if (outstanding.fetch_sub(1) == 1 && issuing_done.load()) notify_once();
-  };
-
-  // Outlives every call: completions re-arm through it.
-  std::function<void()> launch;
   const double rate = absl::GetFlag(FLAGS_rate);
   const int burst = absl::GetFlag(FLAGS_burst);
+  signet::load::LoadLoopOptions options;
   std::string mode;
   std::string load;
   if (burst > 0) {
     mode = "burst";
     load = absl::StrCat(burst);
-    outstanding.store(burst);
-    const Clock::time_point begin = Clock::now();
-    for (int i = 0; i < burst; ++i) {
-      caller.Start(rpc, issued++, [&, begin](const grpc::Status& status, bool ok) {
-        samples.Add(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        Clock::now() - begin)
-                        .count(),
-                    status, ok);
-        finish_one();
-      });
-    }
+    options.concurrency = burst;
+    options.max_calls = static_cast<uint64_t>(burst);
   } else if (rate > 0) {
     mode = "open";
     load = absl::StrCat(rate);
-    const auto interval = std::chrono::nanoseconds(
-        static_cast<int64_t>(1e9 / rate));
-    Clock::time_point next = start;
-    while (next < stop_at) {
-      std::this_thread::sleep_until(next);
-      const Clock::time_point scheduled = next;
-      outstanding.fetch_add(1);
-      caller.Start(rpc, issued++, [&, scheduled](const grpc::Status& status, bool ok) {
-        const Clock::time_point end = Clock::now();
-        if (scheduled >= measure_from) {
-          samples.Add(
-              std::chrono::duration_cast<std::chrono::nanoseconds>(end - scheduled)
-                  .count(),
-              status, ok);
-        }
-        finish_one();
-      });
-      next += interval;
-    }
+    // A fixed schedule and no cap: a stall is charged to every call it
+    // delays (the default, unbounded max_pacing_debt).
+    options.rate = rate;
+    options.stop_at = stop_at;
   } else {
     mode = "closed";
     const int concurrency = std::max(1, absl::GetFlag(FLAGS_concurrency));
     load = absl::StrCat(concurrency);
-    // Each loop re-arms itself from its completion until the stop time.
-    launch = [&] {
-      const Clock::time_point begin = Clock::now();
-      if (begin >= stop_at) {
-        finish_one();
-        return;
-      }
-      caller.Start(rpc, issued++, [&, begin](const grpc::Status& status, bool ok) {
-        const Clock::time_point end = Clock::now();
-        if (begin >= measure_from && end <= stop_at) {
-          samples.Add(
-              std::chrono::duration_cast<std::chrono::nanoseconds>(end - begin)
-                  .count(),
-              status, ok);
-        }
-        launch();
-      });
-    };
-    outstanding.store(concurrency);
-    for (int i = 0; i < concurrency; ++i) launch();
+    options.concurrency = concurrency;
+    options.stop_at = stop_at;
   }
-  issuing_done.store(true);
-  if (outstanding.load() == 0) notify_once();
-  all_done.WaitForNotificationWithTimeout(
-      absl::GetFlag(FLAGS_deadline) + absl::Seconds(5) +
-      absl::GetFlag(FLAGS_duration) + absl::GetFlag(FLAGS_warmup));
+  // What a call's latency is counted from, and which calls count: burst,
+  // all, from the common start; open, those scheduled after the warm-up,
+  // from their scheduled start; closed, those that both started after the
+  // warm-up and ended in the measured time, from their start.
+  Clock::time_point burst_begin;
+  auto record = [&](Clock::time_point scheduled, Clock::time_point end,
+                    const grpc::Status& status, bool ok) {
+    if (burst > 0) {
+      samples.Add(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      end - burst_begin)
+                      .count(),
+                  status, ok);
+    } else if (rate > 0) {
+      if (scheduled < measure_from) return;
+      samples.Add(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(end - scheduled)
+              .count(),
+          status, ok);
+    } else {
+      if (scheduled < measure_from || end > stop_at) return;
+      samples.Add(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(end - scheduled)
+              .count(),
+          status, ok);
+    }
+  };
+  std::unique_ptr<signet::load::LoadLoop> loop;
+  loop = std::make_unique<signet::load::LoadLoop>(
+      options, [&](uint64_t n, Clock::time_point scheduled) {
+        caller.Start(rpc, n,
+                     [&, scheduled](const grpc::Status& status, bool ok) {
+                       record(scheduled, Clock::now(), status, ok);
+                       loop->Done();
+                     });
+      });
+  burst_begin = Clock::now();
+  loop->Start();
+  loop->AwaitFinished(absl::GetFlag(FLAGS_deadline) + absl::Seconds(5) +
+                      absl::GetFlag(FLAGS_duration) +
+                      absl::GetFlag(FLAGS_warmup));
 
   absl::MutexLock lock(&samples.mu);
   std::sort(samples.nanos.begin(), samples.nanos.end());

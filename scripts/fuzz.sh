@@ -48,7 +48,7 @@ scripts/install-deps.sh clang libclang-rt-dev
 # libFuzzer needs clang; a build directory configured with another compiler
 # cannot be switched, so this one is the fuzzers' own.
 CC=clang CXX=clang++ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSIGNET_BUILD_FUZZERS=ON -DSIGNET_BUILD_TESTS=OFF >/dev/null
+  -DSIGNET_BUILD_FUZZERS=ON -DSIGNET_BUILD_TESTS=OFF -DSIGNET_WERROR=ON >/dev/null
 build_targets=()
 for target in "${targets[@]}"; do build_targets+=(--target "$target"); done
 cmake --build "$build_dir" "${build_targets[@]}" -j"${JOBS:-$(nproc)}"

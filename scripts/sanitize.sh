@@ -48,13 +48,15 @@ asan_exclude=${SANITIZE_ASAN_EXCLUDE:-}
 #  - child_process_test: ChildProcess's reader and reaper threads, which
 #    every integration test relies on;
 #  - timer_thread_test: TimerThread's thread running tasks queued by others;
-#  - repeating_task_test: a RepeatingTask stopped while it runs on the timer.
+#  - repeating_task_test: a RepeatingTask stopped while it runs on the timer;
+#  - load_loop_test: LoadLoop's pacer thread and completions on others
+#    (the loop the benchmark client and the soak share).
 # Not the integration tests (the only ones for ConfigReloader and
 # InFlightLimiter): protobuf's headers add fields to MapFieldBase under
 # TSan, so TSan-built code disagrees with Debian's uninstrumented
 # libprotobuf about its layout, and signet crashes parsing its config.
 tsan_targets=(token_cache_test curl_multi_client_test http_server_test
-  child_process_test timer_thread_test repeating_task_test)
+  child_process_test timer_thread_test repeating_task_test load_loop_test)
 
 stage_start=0
 stage() {
@@ -82,7 +84,8 @@ run_address() {
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
   stage "address: configure and build build-asan"
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIGNET_SANITIZER=address >/dev/null
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIGNET_SANITIZER=address \
+    -DSIGNET_WERROR=ON >/dev/null
   cmake --build build-asan -j"$jobs"
   stage_done "address: build"
 
@@ -130,7 +133,8 @@ run_thread() {
   export TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:suppressions=$tsan_suppressions${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 
   stage "thread: configure and build build-tsan (${tsan_targets[*]})"
-  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSIGNET_SANITIZER=thread >/dev/null
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSIGNET_SANITIZER=thread \
+    -DSIGNET_WERROR=ON >/dev/null
   probe_tsan
   "${tsan_prefix[@]}" cmake --build build-tsan -j"$jobs" --target "${tsan_targets[@]}"
   stage_done "thread: build"

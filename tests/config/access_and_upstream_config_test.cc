@@ -42,8 +42,9 @@ absl::StatusOr<GatewaySettings> Resolve(absl::string_view yaml) {
 }
 
 std::string TempFile(absl::string_view name, absl::string_view content) {
-  const std::string path =
-      absl::StrCat(::testing::TempDir(), "/access_config_", name);
+  // Per process: ctest runs these tests in parallel (config_test.cc).
+  const std::string path = absl::StrCat(::testing::TempDir(), "/access_config_",
+                                        getpid(), "_", name);
   std::ofstream(path, std::ios::trunc) << content;
   return path;
 }

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -33,7 +35,10 @@ class ConfigTest : public ::testing::Test {
   }
 
   std::string WriteFile(absl::string_view name, absl::string_view content) {
-    const std::string path = absl::StrCat(dir_, "/config_test_", name);
+    // Per process: ctest runs this binary's tests in parallel, and one
+    // test's truncating write must not empty the file another is reading.
+    const std::string path =
+        absl::StrCat(dir_, "/config_test_", getpid(), "_", name);
     std::ofstream out(path, std::ios::trunc);
     out << content;
     return path;

@@ -25,7 +25,8 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
+#include "integration/gateway_fixture.h"
+#include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/emulator_process.h"
 #include "testing/status_matchers.h"
@@ -34,12 +35,7 @@ namespace signet {
 namespace {
 
 using ::signet::testing::EmulatorConfig;
-using ::signet::testing::EmulatorProcess;
 using ::signet::testing::IsOk;
-using ::signet::testing::PostEmulatorControl;
-using ::signet::testing::SignetProcess;
-using ::signet::testing::StartEmulator;
-using ::signet::testing::StartSignet;
 using ::signet::testing::WaitForMetric;
 
 // The token endpoint answers after kTokenDelay; the callers give up at
@@ -56,31 +52,16 @@ const std::vector<std::pair<std::string, std::string>> kPoisonedMalloc = {
     {"MALLOC_PERTURB_", "165"},
     {"GLIBC_TUNABLES", "glibc.malloc.tcache_count=0"}};
 
-class CallLifetimeTest : public ::testing::Test {
+class CallLifetimeTest : public testing::GatewayFixture {
  protected:
   void SetUp() override {
-    absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
-    ASSERT_THAT(emulator, IsOk());
-    emulator_ = *std::move(emulator);
-    ASSERT_THAT(
-        PostEmulatorControl(
-            emulator_.port, "/__faults",
-            absl::StrFormat(R"({"mode":"slow","route":"token","delay_ms":%d})",
-                            kTokenDelayMs)),
-        IsOk());
+    ASSERT_NO_FATAL_FAILURE(StartEmulator());
+    ASSERT_NO_FATAL_FAILURE(SetFault(absl::StrFormat(
+        R"({"mode":"slow","route":"token","delay_ms":%d})", kTokenDelayMs)));
   }
 
   void StartGateway(const std::string& config) {
-    absl::StatusOr<SignetProcess> signet = StartSignet(config, kPoisonedMalloc);
-    ASSERT_THAT(signet, IsOk());
-    signet_ = *std::move(signet);
-    stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
-        signet_.address, grpc::InsecureChannelCredentials()));
-  }
-
-  static void WithDeadline(grpc::ClientContext* context,
-                           absl::Duration timeout) {
-    context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    GatewayFixture::StartGateway(config, kPoisonedMalloc);
   }
 
   // Two calls of `rpc` ended by their deadline while the token is on its
@@ -99,8 +80,7 @@ class CallLifetimeTest : public ::testing::Test {
   // The gateway survived and still answers: Health, and a Verify that now
   // finds the token in the cache.
   void ExpectStillServing() {
-    auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
-        signet_.address, grpc::InsecureChannelCredentials()));
+    auto health = grpc::health::v1::Health::NewStub(channel_);
     grpc::ClientContext health_context;
     WithDeadline(&health_context, absl::Seconds(5));
     grpc::health::v1::HealthCheckResponse health_response;
@@ -120,10 +100,6 @@ class CallLifetimeTest : public ::testing::Test {
     EXPECT_THAT(signet_.process->Output(),
                 ::testing::Not(::testing::HasSubstr("terminate called")));
   }
-
-  EmulatorProcess emulator_;
-  SignetProcess signet_;
-  std::unique_ptr<v1::Gateway::Stub> stub_;
 };
 
 TEST_F(CallLifetimeTest, VerifyFinishedByItsDeadlineIgnoresTheLateToken) {

@@ -16,7 +16,8 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
+#include "integration/gateway_fixture.h"
+#include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/emulator_process.h"
 #include "testing/status_matchers.h"
@@ -25,25 +26,17 @@ namespace signet {
 namespace {
 
 using ::signet::testing::EmulatorConfig;
-using ::signet::testing::EmulatorProcess;
-using ::signet::testing::EmulatorStats;
-using ::signet::testing::GetEmulatorStats;
 using ::signet::testing::IsOk;
-using ::signet::testing::SignetProcess;
-using ::signet::testing::StartEmulator;
-using ::signet::testing::StartSignet;
 using ::signet::testing::WriteTempFile;
 using ::testing::HasSubstr;
 
 constexpr char kBillingCredential[] = "billing-caller-credential-3f9a";
 constexpr char kOpsCredential[] = "ops-caller-credential-77c1";
 
-class CallerAccessTest : public ::testing::Test {
+class CallerAccessTest : public testing::GatewayFixture {
  protected:
   void SetUp() override {
-    absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
-    ASSERT_THAT(emulator, IsOk());
-    emulator_ = *std::move(emulator);
+    ASSERT_NO_FATAL_FAILURE(StartEmulator());
     billing_credential_path_ =
         WriteTempFile("billing-credential", absl::StrCat(kBillingCredential, "\n"));
     socket_path_ = absl::StrCat(::testing::TempDir(), "/signet-access-",
@@ -69,19 +62,9 @@ unix_listen:
   owner: ")", owner_uid_, ":", owner_gid_, R"("
 )");
     // The env name ends in _KEY, so the log scan looks for it too.
-    absl::StatusOr<SignetProcess> signet =
-        StartSignet(config, {{"SIGNET_TEST_OPS_KEY", kOpsCredential}});
-    ASSERT_THAT(signet, IsOk());
-    signet_ = *std::move(signet);
+    ASSERT_NO_FATAL_FAILURE(
+        StartGateway(config, {{"SIGNET_TEST_OPS_KEY", kOpsCredential}}));
     signet_.secrets.push_back(kBillingCredential);
-    stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
-        signet_.address, grpc::InsecureChannelCredentials()));
-  }
-
-  EmulatorStats Stats() {
-    absl::StatusOr<EmulatorStats> stats = GetEmulatorStats(emulator_.port);
-    EXPECT_THAT(stats, IsOk());
-    return stats.value_or(EmulatorStats{});
   }
 
   // A context carrying `credential` (none when empty) and a deadline.
@@ -111,9 +94,6 @@ unix_listen:
     return stub_->GetToken(As(credential).get(), request, &response);
   }
 
-  EmulatorProcess emulator_;
-  SignetProcess signet_;
-  std::unique_ptr<v1::Gateway::Stub> stub_;
   std::string billing_credential_path_;
   std::string socket_path_;
   uid_t owner_uid_ = 0;
@@ -161,8 +141,7 @@ TEST_F(CallerAccessTest, AMissingOrWrongCredentialIsUnauthenticated) {
 }
 
 TEST_F(CallerAccessTest, HealthNeedsNoCredential) {
-  auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
-      signet_.address, grpc::InsecureChannelCredentials()));
+  auto health = grpc::health::v1::Health::NewStub(channel_);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
   grpc::health::v1::HealthCheckRequest request;

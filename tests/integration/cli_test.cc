@@ -4,7 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
+#include "integration/signet_child.h"
 #include "testing/child_process.h"
 #include "testing/sanitizer_report.h"
 #include "testing/status_matchers.h"

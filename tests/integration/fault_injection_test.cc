@@ -69,7 +69,8 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
+#include "integration/gateway_fixture.h"
+#include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/emulator_process.h"
 #include "testing/status_matchers.h"
@@ -82,12 +83,8 @@ using ::grpc::health::v1::HealthCheckResponse;
 using ::signet::testing::EmulatorConfig;
 using ::signet::testing::EmulatorProcess;
 using ::signet::testing::EmulatorStats;
-using ::signet::testing::GetEmulatorStats;
 using ::signet::testing::IsOk;
 using ::signet::testing::PostEmulatorControl;
-using ::signet::testing::SignetProcess;
-using ::signet::testing::StartEmulator;
-using ::signet::testing::StartSignet;
 using ::signet::testing::UnusedLoopbackPort;
 using ::signet::testing::WaitForMetric;
 using ::testing::HasSubstr;
@@ -121,38 +118,20 @@ struct Timed {
   absl::Duration elapsed;
 };
 
-class FaultInjectionTest : public ::testing::Test {
+class FaultInjectionTest : public testing::GatewayFixture {
  protected:
-  void SetUp() override {
-    absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
-    ASSERT_THAT(emulator, IsOk());
-    emulator_ = *std::move(emulator);
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(StartEmulator()); }
 
   // Starts signet on the standard emulator config with `extra` appended
   // (more profiles) and `replacements` applied to it.
   void StartGateway(const std::string& extra = "",
                     const std::vector<std::pair<std::string, std::string>>&
                         replacements = {}) {
-    absl::StatusOr<SignetProcess> signet = StartSignet(absl::StrReplaceAll(
+    GatewayFixture::StartGateway(absl::StrReplaceAll(
         EmulatorConfig(emulator_.port) + extra, replacements));
-    ASSERT_THAT(signet, IsOk());
-    signet_ = *std::move(signet);
-    channel_ = grpc::CreateChannel(signet_.address,
-                                   grpc::InsecureChannelCredentials());
-    stub_ = v1::Gateway::NewStub(channel_);
   }
 
-  void SetFault(absl::string_view json) {
-    ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults", json), IsOk());
-  }
   void ClearFaults() { SetFault(R"({"mode":"none"})"); }
-
-  EmulatorStats Stats() {
-    absl::StatusOr<EmulatorStats> stats = GetEmulatorStats(emulator_.port);
-    EXPECT_THAT(stats, IsOk());
-    return stats.value_or(EmulatorStats{});
-  }
 
   // Runs `call` with a deadline `timeout` from now and times it.
   template <typename Call>
@@ -286,11 +265,6 @@ class FaultInjectionTest : public ::testing::Test {
     EXPECT_FALSE(token.token().empty());
     return token.token();
   }
-
-  EmulatorProcess emulator_;
-  SignetProcess signet_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::Gateway::Stub> stub_;
 };
 
 TEST_F(FaultInjectionTest, SlowUpstreamWithinTheDeadlineIsOk) {

@@ -15,8 +15,9 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "integration/gateway_fixture.h"
 #include "integration/recording_listener.h"
-#include "integration/signet_process.h"
+#include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/emulator_process.h"
 #include "testing/status_matchers.h"
@@ -25,21 +26,16 @@ namespace signet {
 namespace {
 
 using ::signet::testing::EmulatorConfig;
-using ::signet::testing::EmulatorProcess;
 using ::signet::testing::EmulatorStats;
-using ::signet::testing::GetEmulatorStats;
 using ::signet::testing::IsOk;
 using ::signet::testing::PostEmulatorControl;
 using ::signet::testing::RecordingListener;
-using ::signet::testing::SignetProcess;
-using ::signet::testing::StartEmulator;
-using ::signet::testing::StartSignet;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using json = nlohmann::json;
 
-class ForwardingTest : public ::testing::Test {
+class ForwardingTest : public testing::GatewayFixture {
  protected:
   void SetUp() override { Start({}, ""); }
 
@@ -47,50 +43,29 @@ class ForwardingTest : public ::testing::Test {
   // for the standard emulator config, indented as its entries.
   void Start(std::vector<std::string> emulator_flags,
              const std::string& extra_licenses) {
-    signet_ = SignetProcess();
-    absl::StatusOr<EmulatorProcess> emulator =
-        StartEmulator(std::move(emulator_flags));
-    ASSERT_THAT(emulator, IsOk());
-    emulator_ = *std::move(emulator);
-    absl::StatusOr<SignetProcess> signet = StartSignet(absl::StrReplaceAll(
+    StopGateway();
+    ASSERT_NO_FATAL_FAILURE(StartEmulator(std::move(emulator_flags)));
+    StartGateway(absl::StrReplaceAll(
         EmulatorConfig(emulator_.port),
         {{"\nlicenses:\n", absl::StrCat("\nlicenses:\n", extra_licenses)}}));
-    ASSERT_THAT(signet, IsOk());
-    signet_ = *std::move(signet);
-    stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
-        signet_.address, grpc::InsecureChannelCredentials()));
-  }
-
-  EmulatorStats Stats() {
-    absl::StatusOr<EmulatorStats> stats = GetEmulatorStats(emulator_.port);
-    EXPECT_THAT(stats, IsOk());
-    return stats.value_or(EmulatorStats{});
-  }
-
-  static void SetDeadline(grpc::ClientContext* context,
-                          absl::Duration timeout = absl::Seconds(10)) {
-    context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   }
 
   grpc::Status CallInnoPaaS(const v1::CallInnoPaaSRequest& request,
                             v1::HttpResponse* response) {
     grpc::ClientContext context;
-    SetDeadline(&context);
-    return stub_->CallInnoPaaS(&context, request, response);
+    return stub_->CallInnoPaaS(WithDeadline(&context), request, response);
   }
 
   grpc::Status CallOpenAPI(const v1::CallOpenAPIRequest& request,
                            v1::HttpResponse* response) {
     grpc::ClientContext context;
-    SetDeadline(&context);
-    return stub_->CallOpenAPI(&context, request, response);
+    return stub_->CallOpenAPI(WithDeadline(&context), request, response);
   }
 
   grpc::Status FetchLicenses(const v1::FetchLicensesRequest& request,
                              v1::FetchLicensesResponse* response) {
     grpc::ClientContext context;
-    SetDeadline(&context);
-    return stub_->FetchLicenses(&context, request, response);
+    return stub_->FetchLicenses(WithDeadline(&context), request, response);
   }
 
   static std::vector<std::string> HeaderValues(const json& echo,
@@ -103,10 +78,6 @@ class ForwardingTest : public ::testing::Test {
     }
     return values;
   }
-
-  EmulatorProcess emulator_;
-  SignetProcess signet_;
-  std::unique_ptr<v1::Gateway::Stub> stub_;
 };
 
 TEST_F(ForwardingTest, InnoPaaSGetRoundTrip) {
@@ -187,19 +158,13 @@ TEST_F(ForwardingTest, ProxyEnvironmentVariablesAreIgnored) {
           "Connection: close\r\n\r\n");
   ASSERT_THAT(proxy, IsOk());
   const std::string url = absl::StrCat("http://127.0.0.1:", (*proxy)->port());
-  signet_ = SignetProcess();
   // No NO_PROXY: nothing but signet itself may keep the call off the proxy.
-  absl::StatusOr<SignetProcess> signet =
-      StartSignet(EmulatorConfig(emulator_.port), {{"http_proxy", url},
-                                                   {"HTTP_PROXY", url},
-                                                   {"https_proxy", url},
-                                                   {"HTTPS_PROXY", url},
-                                                   {"ALL_PROXY", url},
-                                                   {"all_proxy", url}});
-  ASSERT_THAT(signet, IsOk());
-  signet_ = *std::move(signet);
-  stub_ = v1::Gateway::NewStub(
-      grpc::CreateChannel(signet_.address, grpc::InsecureChannelCredentials()));
+  ASSERT_NO_FATAL_FAILURE(StartGatewayOnEmulator({{"http_proxy", url},
+                                                  {"HTTP_PROXY", url},
+                                                  {"https_proxy", url},
+                                                  {"HTTPS_PROXY", url},
+                                                  {"ALL_PROXY", url},
+                                                  {"all_proxy", url}}));
 
   v1::CallInnoPaaSRequest request;
   request.set_method("GET");
@@ -268,13 +233,8 @@ TEST_F(ForwardingTest, HostileInputsAreRefusedAndNothingIsSent) {
 }
 
 TEST_F(ForwardingTest, OversizedBodyIsResourceExhausted) {
-  signet_.process->Kill();
-  absl::StatusOr<SignetProcess> signet = StartSignet(
-      "max_body_bytes: 1024\n" + EmulatorConfig(emulator_.port));
-  ASSERT_THAT(signet, IsOk());
-  signet_ = *std::move(signet);
-  stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
-      signet_.address, grpc::InsecureChannelCredentials()));
+  ASSERT_NO_FATAL_FAILURE(
+      StartGateway("max_body_bytes: 1024\n" + EmulatorConfig(emulator_.port)));
   v1::CallInnoPaaSRequest request;
   request.set_method("POST");
   request.set_path("/v1/upload");
@@ -298,7 +258,7 @@ TEST_F(ForwardingTest, TransportFailuresAndDeadlines) {
   request.set_method("GET");
   request.set_path("/slow");
   grpc::ClientContext context;
-  SetDeadline(&context, absl::Milliseconds(500));
+  WithDeadline(&context, absl::Milliseconds(500));
   v1::HttpResponse response;
   const absl::Time start = absl::Now();
   EXPECT_EQ(stub_->CallInnoPaaS(&context, request, &response).error_code(),
@@ -352,7 +312,7 @@ TEST_F(ForwardingTest, OpenApiRetriesOnceWithAFreshTokenAfterRevocation) {
   v1::GetTokenResponse token;
   {
     grpc::ClientContext context;
-    SetDeadline(&context);
+    WithDeadline(&context);
     ASSERT_TRUE(stub_->GetToken(&context, v1::GetTokenRequest(), &token).ok());
   }
   ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__revoke", "{}"), IsOk());
@@ -370,7 +330,7 @@ TEST_F(ForwardingTest, OpenApiRetriesOnceWithAFreshTokenAfterRevocation) {
   // The cache now holds the fresh token.
   v1::GetTokenResponse after;
   grpc::ClientContext context;
-  SetDeadline(&context);
+  WithDeadline(&context);
   ASSERT_TRUE(stub_->GetToken(&context, v1::GetTokenRequest(), &after).ok());
   EXPECT_NE(after.token(), token.token());
   EXPECT_TRUE(after.from_cache());

@@ -11,7 +11,8 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
+#include "integration/gateway_fixture.h"
+#include "integration/signet_child.h"
 #include "secrets/secret.h"
 #include "apsdai/apsdai_signer.h"
 #include "testing/raw_socket.h"
@@ -22,8 +23,6 @@ namespace {
 
 using ::signet::testing::IsOk;
 using ::signet::testing::RawConnection;
-using ::signet::testing::SignetProcess;
-using ::signet::testing::StartSignet;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -60,15 +59,14 @@ inbound_routes:
                       extra);
 }
 
-class InboundHostileClientsTest : public ::testing::Test {
+// No emulator: the inbound routes' targets are down on purpose.
+class InboundHostileClientsTest : public testing::GatewayFixture {
  protected:
   void StartGateway(const std::string& extra = "") {
-    absl::StatusOr<SignetProcess> signet = StartSignet(
+    ASSERT_NO_FATAL_FAILURE(GatewayFixture::StartGateway(
         Config(extra), {{"SIGNET_TEST_HOOK_USER", kHookUser},
                         {"SIGNET_TEST_HOOK_AUTHORIZATION", kHookAuthorization},
-                        {"SIGNET_TEST_APSDAI_SECRET", kApsdaiSecret}});
-    ASSERT_THAT(signet, IsOk());
-    signet_ = *std::move(signet);
+                        {"SIGNET_TEST_APSDAI_SECRET", kApsdaiSecret}}));
     ASSERT_NE(signet_.inbound_address, "off");
   }
 
@@ -80,8 +78,6 @@ class InboundHostileClientsTest : public ::testing::Test {
                         "\r\nContent-Type: application/json;charset=utf-8\r\n",
                         "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
   }
-
-  SignetProcess signet_;
 };
 
 // Defect 2: both inbound schemes are decided by headers alone, so a request

@@ -23,8 +23,9 @@
 #include "gtest/gtest.h"
 #include "http/curl_multi_client.h"
 #include "http/http_server.h"
-#include "integration/signet_process.h"
 #include "apsdai/apsdai_signer.h"
+#include "integration/gateway_fixture.h"
+#include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/status_matchers.h"
 
@@ -32,8 +33,6 @@ namespace signet {
 namespace {
 
 using ::signet::testing::IsOk;
-using ::signet::testing::SignetProcess;
-using ::signet::testing::StartSignet;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -116,23 +115,20 @@ inbound_routes:
                          target_port, target_port);
 }
 
-class InboundTest : public ::testing::Test {
+// No emulator: signet's receiver in front of a recording target.
+class InboundTest : public testing::GatewayFixture {
  protected:
   void SetUp() override {
-    absl::StatusOr<SignetProcess> signet =
-        StartSignet(InboundConfig(target_.port()),
-                    {{"SIGNET_TEST_HOOK_USER", kHookUser},
-                     {"SIGNET_TEST_HOOK_AUTHORIZATION", kHookAuthorization},
-                     {"SIGNET_TEST_APSDAI_SECRET", kApsdaiSecret}});
-    ASSERT_THAT(signet, IsOk());
-    signet_ = *std::move(signet);
+    ASSERT_NO_FATAL_FAILURE(
+        StartGateway(InboundConfig(target_.port()),
+                     {{"SIGNET_TEST_HOOK_USER", kHookUser},
+                      {"SIGNET_TEST_HOOK_AUTHORIZATION", kHookAuthorization},
+                      {"SIGNET_TEST_APSDAI_SECRET", kApsdaiSecret}}));
     ASSERT_NE(signet_.inbound_address, "off");
     auto http = CurlMultiClient::Create(CurlMultiClient::Options(),
                                         SystemClock::Get());
     ASSERT_THAT(http, IsOk());
     http_ = *std::move(http);
-    stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
-        signet_.address, grpc::InsecureChannelCredentials()));
   }
 
   // Sends a request to signet's receiver (or admin listener) and waits.
@@ -197,9 +193,7 @@ class InboundTest : public ::testing::Test {
   }
 
   RecordingTarget target_;
-  SignetProcess signet_;
   std::unique_ptr<CurlMultiClient> http_;
-  std::unique_ptr<v1::Gateway::Stub> stub_;
 };
 
 TEST_F(InboundTest, AuthenticInnoPaaSPushReachesTheTargetByteForByte) {

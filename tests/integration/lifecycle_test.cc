@@ -23,7 +23,8 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
+#include "integration/gateway_fixture.h"
+#include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/emulator_process.h"
 #include "testing/status_matchers.h"
@@ -34,14 +35,12 @@ namespace {
 using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 using ::signet::testing::EmulatorConfig;
-using ::signet::testing::EmulatorProcess;
 using ::signet::testing::GetAdmin;
 using ::signet::testing::GetEmulatorStats;
 using ::signet::testing::IsOk;
 using ::signet::testing::MetricSample;
 using ::signet::testing::PostEmulatorControl;
-using ::signet::testing::SignetProcess;
-using ::signet::testing::StartEmulator;
+using ::signet::testing::SignetChild;
 using ::signet::testing::StartSignet;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -115,47 +114,37 @@ std::string CoreFileLimit(pid_t pid) {
   return "";
 }
 
-class LifecycleTest : public ::testing::Test {
+class LifecycleTest : public testing::GatewayFixture {
  protected:
-  void SetUp() override {
-    absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
-    ASSERT_THAT(emulator, IsOk());
-    emulator_ = *std::move(emulator);
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(StartEmulator()); }
 
-  HealthCheckResponse::ServingStatus Health(const SignetProcess& signet,
-                                            const std::string& service = "") {
-    auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
-        signet.address, grpc::InsecureChannelCredentials()));
+  HealthCheckResponse::ServingStatus Health(const std::string& service = "") {
+    auto health = grpc::health::v1::Health::NewStub(channel_);
     grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
     HealthCheckRequest request;
     request.set_service(service);
     HealthCheckResponse response;
-    const grpc::Status status = health->Check(&context, request, &response);
+    const grpc::Status status = health->Check(
+        WithDeadline(&context, absl::Seconds(5)), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response.status();
   }
-
-  EmulatorProcess emulator_;
 };
 
 TEST_F(LifecycleTest, TokensArePrewarmedBeforeServing) {
-  absl::StatusOr<SignetProcess> signet = StartSignet(PrewarmConfig(emulator_.port));
-  ASSERT_THAT(signet, IsOk());
-  ASSERT_THAT(signet->process->WaitForLine("\"msg\":\"ready\"", absl::Seconds(1)),
-              IsOk());
+  ASSERT_NO_FATAL_FAILURE(StartGateway(PrewarmConfig(emulator_.port)));
+  ASSERT_THAT(
+      signet_.process->WaitForLine("\"msg\":\"ready\"", absl::Seconds(1)),
+      IsOk());
   // The token was fetched without any caller asking.
   absl::StatusOr<testing::EmulatorStats> stats = GetEmulatorStats(emulator_.port);
   ASSERT_THAT(stats, IsOk());
   EXPECT_EQ(stats->tokens_issued, 1);
-  EXPECT_EQ(Health(*signet), HealthCheckResponse::SERVING);
+  EXPECT_EQ(Health(), HealthCheckResponse::SERVING);
 
-  auto stub = v1::Gateway::NewStub(grpc::CreateChannel(
-      signet->address, grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   v1::GetTokenResponse token;
-  ASSERT_TRUE(stub->GetToken(&context, v1::GetTokenRequest(), &token).ok());
+  ASSERT_TRUE(stub_->GetToken(&context, v1::GetTokenRequest(), &token).ok());
   EXPECT_TRUE(token.from_cache());
 }
 
@@ -163,14 +152,13 @@ TEST_F(LifecycleTest, ProbeListenerServesHealthAndNothingElse) {
   // Verify the health_listen server answers health checks but not server
   // reflection (which would describe the whole API to anyone who reaches
   // the pod IP), while the main listener still offers reflection.
-  absl::StatusOr<SignetProcess> signet = StartSignet(absl::StrCat(
-      EmulatorConfig(emulator_.port), "health_listen: 127.0.0.1:0\n"));
-  ASSERT_THAT(signet, IsOk());
-  ASSERT_NE(signet->health_address, "off");
-  ASSERT_FALSE(signet->health_address.empty());
+  ASSERT_NO_FATAL_FAILURE(StartGateway(absl::StrCat(
+      EmulatorConfig(emulator_.port), "health_listen: 127.0.0.1:0\n")));
+  ASSERT_NE(signet_.health_address, "off");
+  ASSERT_FALSE(signet_.health_address.empty());
 
   auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
-      signet->health_address, grpc::InsecureChannelCredentials()));
+      signet_.health_address, grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
   HealthCheckRequest request;
@@ -180,12 +168,12 @@ TEST_F(LifecycleTest, ProbeListenerServesHealthAndNothingElse) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
 
-  const ReflectionAnswer probe = ListServices(signet->health_address);
+  const ReflectionAnswer probe = ListServices(signet_.health_address);
   EXPECT_EQ(probe.status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
       << probe.status.error_message();
   EXPECT_THAT(probe.response, Not(HasSubstr("signet.v1.Gateway")));
 
-  const ReflectionAnswer main = ListServices(signet->address);
+  const ReflectionAnswer main = ListServices(signet_.address);
   EXPECT_TRUE(main.status.ok()) << main.status.error_message();
   EXPECT_THAT(main.response, HasSubstr("signet.v1.Gateway"));
   EXPECT_THAT(main.response, HasSubstr("grpc.health.v1.Health"));
@@ -201,18 +189,18 @@ TEST_F(LifecycleTest, CoreDumpsAreOffUnlessAllowed) {
   inherited.rlim_cur = std::min<rlim_t>(saved.rlim_max, 1 << 20);
   ASSERT_EQ(setrlimit(RLIMIT_CORE, &inherited), 0);
   const std::string own = CoreFileLimit(getpid());
-  absl::StatusOr<SignetProcess> hardened =
+  absl::StatusOr<SignetChild> hardened =
       StartSignet(EmulatorConfig(emulator_.port));
   // ASan lowers the core limit to 0 itself unless told not to; in a plain
   // build the variable does nothing.
   const char* asan_options = std::getenv("ASAN_OPTIONS");
-  absl::StatusOr<SignetProcess> allowed = StartSignet(
-      EmulatorConfig(emulator_.port),
-      {{"ASAN_OPTIONS",
-        absl::StrCat(asan_options == nullptr ? "" : asan_options,
-                     asan_options == nullptr ? "" : ":",
-                     "disable_coredump=0")}},
-      {"--allow-core-dumps"});
+  absl::StatusOr<SignetChild> allowed =
+      StartSignet(EmulatorConfig(emulator_.port),
+                  {{"ASAN_OPTIONS",
+                    absl::StrCat(asan_options == nullptr ? "" : asan_options,
+                                 asan_options == nullptr ? "" : ":",
+                                 "disable_coredump=0")}},
+                  {"--allow-core-dumps"});
   ASSERT_EQ(setrlimit(RLIMIT_CORE, &saved), 0);
   ASSERT_THAT(hardened, IsOk());
   EXPECT_EQ(CoreFileLimit(hardened->process->pid()), "0 0");
@@ -225,24 +213,24 @@ TEST_F(LifecycleTest, NotReadyUntilTheTokenUpstreamRecovers) {
                   emulator_.port, "/__faults",
                   R"({"mode":"error","status":503,"route":"token"})"),
               IsOk());
-  absl::StatusOr<SignetProcess> signet = StartSignet(PrewarmConfig(emulator_.port));
-  ASSERT_THAT(signet, IsOk());
+  ASSERT_NO_FATAL_FAILURE(StartGateway(PrewarmConfig(emulator_.port)));
   ASSERT_THAT(
-      signet->process->WaitForLine("\"msg\":\"not ready\"", absl::Seconds(1)),
+      signet_.process->WaitForLine("\"msg\":\"not ready\"", absl::Seconds(1)),
       IsOk());
   // Readiness is down, liveness is not: Kubernetes must not restart it.
-  EXPECT_EQ(Health(*signet), HealthCheckResponse::NOT_SERVING);
-  EXPECT_EQ(Health(*signet, "liveness"), HealthCheckResponse::SERVING);
-  absl::StatusOr<testing::AdminAnswer> readyz = GetAdmin(*signet, "/readyz");
+  EXPECT_EQ(Health(), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(Health("liveness"), HealthCheckResponse::SERVING);
+  absl::StatusOr<testing::AdminAnswer> readyz = GetAdmin(signet_, "/readyz");
   ASSERT_THAT(readyz, IsOk());
   EXPECT_EQ(readyz->status, 503);
 
   ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults", R"({"mode":"none"})"),
               IsOk());
-  ASSERT_THAT(signet->process->WaitForLine("\"msg\":\"ready\"", absl::Seconds(20)),
-              IsOk());
-  EXPECT_EQ(Health(*signet), HealthCheckResponse::SERVING);
-  readyz = GetAdmin(*signet, "/readyz");
+  ASSERT_THAT(
+      signet_.process->WaitForLine("\"msg\":\"ready\"", absl::Seconds(20)),
+      IsOk());
+  EXPECT_EQ(Health(), HealthCheckResponse::SERVING);
+  readyz = GetAdmin(signet_, "/readyz");
   ASSERT_THAT(readyz, IsOk());
   EXPECT_EQ(readyz->status, 200);
 }
@@ -253,10 +241,7 @@ TEST_F(LifecycleTest, SigtermLetsCallsInFlightFinish) {
                   emulator_.port, "/__faults",
                   R"({"mode":"slow","delay_ms":1500,"route":"innopaas"})"),
               IsOk());
-  absl::StatusOr<SignetProcess> signet = StartSignet(EmulatorConfig(emulator_.port));
-  ASSERT_THAT(signet, IsOk());
-  auto stub = v1::Gateway::NewStub(grpc::CreateChannel(
-      signet->address, grpc::InsecureChannelCredentials()));
+  ASSERT_NO_FATAL_FAILURE(StartGatewayOnEmulator());
 
   absl::Mutex mu;
   std::vector<grpc::Status> statuses;
@@ -270,7 +255,8 @@ TEST_F(LifecycleTest, SigtermLetsCallsInFlightFinish) {
       request.set_method("GET");
       request.set_path("/v1/slow");
       v1::HttpResponse response;
-      const grpc::Status status = stub->CallInnoPaaS(&context, request, &response);
+      const grpc::Status status =
+          stub_->CallInnoPaaS(&context, request, &response);
       absl::MutexLock lock(&mu);
       statuses.push_back(status);
       http_statuses.push_back(response.status());
@@ -281,7 +267,8 @@ TEST_F(LifecycleTest, SigtermLetsCallsInFlightFinish) {
   const absl::Time give_up = absl::Now() + absl::Seconds(10);
   double in_flight = 0;
   while (absl::Now() < give_up) {
-    absl::StatusOr<testing::AdminAnswer> metrics = GetAdmin(*signet, "/metrics");
+    absl::StatusOr<testing::AdminAnswer> metrics =
+        GetAdmin(signet_, "/metrics");
     ASSERT_THAT(metrics, IsOk());
     in_flight = MetricSample(metrics->body, "signet_rpc_in_flight").value_or(0);
     if (in_flight == kCalls) break;
@@ -289,12 +276,12 @@ TEST_F(LifecycleTest, SigtermLetsCallsInFlightFinish) {
   }
   ASSERT_EQ(in_flight, kCalls);
 
-  signet->process->Signal(SIGTERM);
-  ASSERT_THAT(signet->process->WaitForLine("\"msg\":\"shutting down\"",
+  signet_.process->Signal(SIGTERM);
+  ASSERT_THAT(signet_.process->WaitForLine("\"msg\":\"shutting down\"",
                                            absl::Seconds(5)),
               IsOk());
   for (std::thread& caller : callers) caller.join();
-  absl::StatusOr<int> code = signet->process->WaitForExit(absl::Seconds(30));
+  absl::StatusOr<int> code = signet_.process->WaitForExit(absl::Seconds(30));
   ASSERT_THAT(code, IsOk());
   EXPECT_EQ(*code, 0);
   ASSERT_EQ(statuses.size(), static_cast<size_t>(kCalls));
@@ -311,13 +298,10 @@ TEST_F(LifecycleTest, CallsBeyondMaxInFlightAreRefusedAtOnce) {
                   emulator_.port, "/__faults",
                   R"({"mode":"slow","delay_ms":1500,"route":"innopaas"})"),
               IsOk());
-  absl::StatusOr<SignetProcess> signet = StartSignet(absl::StrReplaceAll(
+  ASSERT_NO_FATAL_FAILURE(StartGateway(absl::StrReplaceAll(
       EmulatorConfig(emulator_.port),
       {{"default_deadline: 10s",
-        absl::StrCat("default_deadline: 10s\nmax_in_flight: ", kLimit)}}));
-  ASSERT_THAT(signet, IsOk());
-  auto stub = v1::Gateway::NewStub(grpc::CreateChannel(
-      signet->address, grpc::InsecureChannelCredentials()));
+        absl::StrCat("default_deadline: 10s\nmax_in_flight: ", kLimit)}})));
 
   absl::Mutex mu;
   std::vector<grpc::StatusCode> codes;
@@ -332,7 +316,8 @@ TEST_F(LifecycleTest, CallsBeyondMaxInFlightAreRefusedAtOnce) {
       request.set_path("/v1/slow");
       v1::HttpResponse response;
       const absl::Time start = absl::Now();
-      const grpc::Status status = stub->CallInnoPaaS(&context, request, &response);
+      const grpc::Status status =
+          stub_->CallInnoPaaS(&context, request, &response);
       absl::MutexLock lock(&mu);
       codes.push_back(status.error_code());
       if (!status.ok()) refused_after.push_back(absl::Now() - start);
@@ -351,7 +336,7 @@ TEST_F(LifecycleTest, CallsBeyondMaxInFlightAreRefusedAtOnce) {
     EXPECT_LT(waited, absl::Seconds(1));
   }
   // The cap is counted, so the refusals show in the metrics.
-  absl::StatusOr<testing::AdminAnswer> metrics = GetAdmin(*signet, "/metrics");
+  absl::StatusOr<testing::AdminAnswer> metrics = GetAdmin(signet_, "/metrics");
   ASSERT_THAT(metrics, IsOk());
   const absl::StatusOr<double> refused = MetricSample(
       metrics->body,

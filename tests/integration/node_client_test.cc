@@ -6,9 +6,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
+#include "integration/gateway_fixture.h"
 #include "testing/child_process.h"
-#include "testing/emulator_process.h"
 #include "testing/status_matchers.h"
 
 namespace signet {
@@ -18,22 +17,22 @@ using ::signet::testing::ChildProcess;
 using ::signet::testing::IsOk;
 using ::testing::HasSubstr;
 
+// The client under test is another process; the fixture's stub is unused.
+class NodeClientTest : public testing::GatewayFixture {};
+
 constexpr char kNodeExample[] = SIGNET_SOURCE_DIR "/examples/node";
 
-TEST(NodeClientTest, ExampleCallsEveryRpc) {
+TEST_F(NodeClientTest, ExampleCallsEveryRpc) {
   ASSERT_TRUE(std::filesystem::is_directory(std::string(kNodeExample) +
                                             "/node_modules/@grpc/grpc-js"))
       << kNodeExample << "/node_modules is missing or incomplete: run "
       << "`npm ci --prefix examples/node` (scripts/test.sh does)";
-  absl::StatusOr<testing::EmulatorProcess> emulator = testing::StartEmulator();
-  ASSERT_THAT(emulator, IsOk());
-  absl::StatusOr<testing::SignetProcess> signet =
-      testing::StartSignet(testing::EmulatorConfig(emulator->port));
-  ASSERT_THAT(signet, IsOk());
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  ASSERT_NO_FATAL_FAILURE(StartGatewayOnEmulator());
   // "node" is looked up in PATH.
   absl::StatusOr<std::unique_ptr<ChildProcess>> client = ChildProcess::Start(
       {"node", std::string(kNodeExample) + "/call_gateway.js", "--target",
-       signet->address, "--license-profile", "shop"});
+       signet_.address, "--license-profile", "shop"});
   ASSERT_THAT(client, IsOk()) << "is node installed? scripts/install-deps.sh";
   absl::StatusOr<int> code = (*client)->WaitForExit(absl::Seconds(60));
   ASSERT_THAT(code, IsOk());

@@ -2,9 +2,8 @@
 // the log scan every integration test relies on.
 #include <grpcpp/grpcpp.h>
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 
@@ -14,7 +13,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest-spi.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
+#include "integration/gateway_fixture.h"
+#include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/emulator_process.h"
 #include "testing/status_matchers.h"
@@ -26,24 +26,17 @@ using ::signet::testing::EmulatorConfig;
 using ::signet::testing::EmulatorProcess;
 using ::signet::testing::IsOk;
 using ::signet::testing::PostEmulatorControl;
-using ::signet::testing::SignetProcess;
+using ::signet::testing::SignetChild;
 using ::signet::testing::StartEmulator;
 using ::signet::testing::StartSignet;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
-class ObservabilityTest : public ::testing::Test {
+class ObservabilityTest : public testing::GatewayFixture {
  protected:
   void SetUp() override {
-    absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
-    ASSERT_THAT(emulator, IsOk());
-    emulator_ = *std::move(emulator);
-    absl::StatusOr<SignetProcess> signet =
-        StartSignet(EmulatorConfig(emulator_.port));
-    ASSERT_THAT(signet, IsOk());
-    signet_ = *std::move(signet);
-    stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
-        signet_.address, grpc::InsecureChannelCredentials()));
+    ASSERT_NO_FATAL_FAILURE(StartEmulator());
+    StartGatewayOnEmulator();
   }
 
   grpc::Status GetToken(const std::string& profile) {
@@ -69,10 +62,6 @@ class ObservabilityTest : public ::testing::Test {
     EXPECT_THAT(value, IsOk()) << metrics;
     return value.value_or(-1);
   }
-
-  EmulatorProcess emulator_;
-  SignetProcess signet_;
-  std::unique_ptr<v1::Gateway::Stub> stub_;
 };
 
 TEST_F(ObservabilityTest, MetricsCountRpcsTokensAndUpstreamRequests) {
@@ -164,14 +153,15 @@ TEST_F(ObservabilityTest, AccessLineAndRequestIdReachTheUpstream) {
 }
 
 TEST(LogScanTest, ASecretInTheLogFailsTheTest) {
-  // The scan that every SignetProcess runs at its end must be able to fail:
+  // The scan that every SignetChild runs at its end must be able to fail:
   // here the "secret" is a word signet always logs.
   EXPECT_NONFATAL_FAILURE(
       {
         absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
         ASSERT_TRUE(emulator.ok());
-        absl::StatusOr<SignetProcess> signet = StartSignet(
-            EmulatorConfig(emulator->port), {{"SIGNET_TEST_APP_KEY", "listening"}});
+        absl::StatusOr<SignetChild> signet =
+            StartSignet(EmulatorConfig(emulator->port),
+                        {{"SIGNET_TEST_APP_KEY", "listening"}});
         ASSERT_TRUE(signet.ok());
       },
       "contains a secret");

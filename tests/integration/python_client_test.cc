@@ -2,9 +2,8 @@
 // from another language.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
+#include "integration/gateway_fixture.h"
 #include "testing/child_process.h"
-#include "testing/emulator_process.h"
 #include "testing/status_matchers.h"
 
 namespace signet {
@@ -14,15 +13,15 @@ using ::signet::testing::ChildProcess;
 using ::signet::testing::IsOk;
 using ::testing::HasSubstr;
 
-TEST(PythonClientTest, ExampleCallsEveryRpc) {
-  absl::StatusOr<testing::EmulatorProcess> emulator = testing::StartEmulator();
-  ASSERT_THAT(emulator, IsOk());
-  absl::StatusOr<testing::SignetProcess> signet =
-      testing::StartSignet(testing::EmulatorConfig(emulator->port));
-  ASSERT_THAT(signet, IsOk());
+// The client under test is another process; the fixture's stub is unused.
+class PythonClientTest : public testing::GatewayFixture {};
+
+TEST_F(PythonClientTest, ExampleCallsEveryRpc) {
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  ASSERT_NO_FATAL_FAILURE(StartGatewayOnEmulator());
   absl::StatusOr<std::unique_ptr<ChildProcess>> client = ChildProcess::Start(
       {"/usr/bin/python3", SIGNET_SOURCE_DIR "/examples/python/call_gateway.py",
-       "--target", signet->address, "--license-profile", "shop"});
+       "--target", signet_.address, "--license-profile", "shop"});
   ASSERT_THAT(client, IsOk());
   absl::StatusOr<int> code = (*client)->WaitForExit(absl::Seconds(60));
   ASSERT_THAT(code, IsOk());

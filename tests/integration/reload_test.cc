@@ -20,8 +20,9 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
 #include "apsdai/apsdai_signer.h"
+#include "integration/gateway_fixture.h"
+#include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/emulator_process.h"
 #include "testing/status_matchers.h"
@@ -30,12 +31,8 @@ namespace signet {
 namespace {
 
 using ::signet::testing::EmulatorConfig;
-using ::signet::testing::EmulatorProcess;
 using ::signet::testing::GetEmulatorStats;
 using ::signet::testing::IsOk;
-using ::signet::testing::SignetProcess;
-using ::signet::testing::StartEmulator;
-using ::signet::testing::StartSignet;
 using ::signet::testing::WriteTempFile;
 
 // A directory laid out like a Kubernetes Secret volume: each key is a
@@ -72,33 +69,26 @@ class SecretVolume {
   int versions_ = 0;
 };
 
-grpc::ClientContext* WithDeadline(grpc::ClientContext* context) {
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-  return context;
-}
+class ReloadTest : public testing::GatewayFixture {};
 
-TEST(ReloadTest, RotatedInnoPaaSKeyIsPickedUpUnderLoadWithoutAFailedCall) {
-  absl::StatusOr<EmulatorProcess> emulator =
-      StartEmulator({"--innopaas_app_key=key-v2"});
-  ASSERT_THAT(emulator, IsOk());
+TEST_F(ReloadTest, RotatedInnoPaaSKeyIsPickedUpUnderLoadWithoutAFailedCall) {
+  ASSERT_NO_FATAL_FAILURE(StartEmulator({"--innopaas_app_key=key-v2"}));
   SecretVolume volume;
   volume.Publish("app-key", "key-v1");
   const std::string config = absl::StrReplaceAll(
-      EmulatorConfig(emulator->port),
+      EmulatorConfig(emulator_.port),
       {{"app_key: {env: SIGNET_TEST_APP_KEY}",
         absl::StrCat("app_key: {file: ", volume.Path("app-key"), "}")},
        {"default_deadline: 10s",
         "default_deadline: 10s\nwatch_interval: 100ms"}});
-  absl::StatusOr<SignetProcess> signet =
-      StartSignet(config, {{"SIGNET_TEST_ROTATED_KEY", "key-v1"}});
-  ASSERT_THAT(signet, IsOk());
-  auto stub = v1::Gateway::NewStub(
-      grpc::CreateChannel(signet->address, grpc::InsecureChannelCredentials()));
+  ASSERT_NO_FATAL_FAILURE(
+      StartGateway(config, {{"SIGNET_TEST_ROTATED_KEY", "key-v1"}}));
 
   // The OpenAPI profile is untouched by the rotation: its token survives.
   grpc::ClientContext token_context;
   v1::GetTokenResponse token;
-  ASSERT_TRUE(stub->GetToken(WithDeadline(&token_context),
+  ASSERT_TRUE(stub_
+                  ->GetToken(WithDeadline(&token_context),
                              v1::GetTokenRequest(), &token)
                   .ok());
 
@@ -114,7 +104,7 @@ TEST(ReloadTest, RotatedInnoPaaSKeyIsPickedUpUnderLoadWithoutAFailedCall) {
       request.set_path("/v1/ping");
       v1::HttpResponse response;
       const grpc::Status status =
-          stub->CallInnoPaaS(WithDeadline(&context), request, &response);
+          stub_->CallInnoPaaS(WithDeadline(&context), request, &response);
       absl::MutexLock lock(&mu);
       if (status.ok()) {
         http_statuses.push_back(response.status());
@@ -137,7 +127,7 @@ TEST(ReloadTest, RotatedInnoPaaSKeyIsPickedUpUnderLoadWithoutAFailedCall) {
 
   await_calls(20);  // the old key: the upstream refuses it
   volume.Publish("app-key", "key-v2");
-  ASSERT_THAT(signet->process->WaitForLine("\"msg\":\"config reloaded\"",
+  ASSERT_THAT(signet_.process->WaitForLine("\"msg\":\"config reloaded\"",
                                            absl::Seconds(10)),
               IsOk());
   await_calls(calls() + 50);
@@ -157,67 +147,59 @@ TEST(ReloadTest, RotatedInnoPaaSKeyIsPickedUpUnderLoadWithoutAFailedCall) {
 
   grpc::ClientContext again_context;
   v1::GetTokenResponse again;
-  ASSERT_TRUE(stub->GetToken(WithDeadline(&again_context),
+  ASSERT_TRUE(stub_
+                  ->GetToken(WithDeadline(&again_context),
                              v1::GetTokenRequest(), &again)
                   .ok());
   EXPECT_TRUE(again.from_cache());
   EXPECT_EQ(again.token(), token.token());
 }
 
-TEST(ReloadTest, RotatedOpenApiSecretStartsWithAFreshToken) {
-  absl::StatusOr<EmulatorProcess> emulator =
-      StartEmulator({"--openapi_app_secret=secret-v2"});
-  ASSERT_THAT(emulator, IsOk());
+TEST_F(ReloadTest, RotatedOpenApiSecretStartsWithAFreshToken) {
+  ASSERT_NO_FATAL_FAILURE(StartEmulator({"--openapi_app_secret=secret-v2"}));
   SecretVolume volume;
   volume.Publish("openapi-secret", "secret-v1");
   const std::string config = absl::StrReplaceAll(
-      EmulatorConfig(emulator->port),
+      EmulatorConfig(emulator_.port),
       {{"app_secret: {env: SIGNET_TEST_OPENAPI_SECRET}",
         absl::StrCat("app_secret: {file: ", volume.Path("openapi-secret"),
                      "}")},
        {"default_deadline: 10s",
         "default_deadline: 10s\nwatch_interval: 100ms"}});
-  absl::StatusOr<SignetProcess> signet =
-      StartSignet(config, {{"SIGNET_TEST_OLD_SECRET", "secret-v1"},
-                           {"SIGNET_TEST_NEW_SECRET", "secret-v2"}});
-  ASSERT_THAT(signet, IsOk());
-  auto stub = v1::Gateway::NewStub(
-      grpc::CreateChannel(signet->address, grpc::InsecureChannelCredentials()));
+  ASSERT_NO_FATAL_FAILURE(
+      StartGateway(config, {{"SIGNET_TEST_OLD_SECRET", "secret-v1"},
+                            {"SIGNET_TEST_NEW_SECRET", "secret-v2"}}));
   {
     grpc::ClientContext context;
     v1::GetTokenResponse token;
     EXPECT_EQ(
-        stub->GetToken(WithDeadline(&context), v1::GetTokenRequest(), &token)
+        stub_->GetToken(WithDeadline(&context), v1::GetTokenRequest(), &token)
             .error_code(),
         grpc::StatusCode::FAILED_PRECONDITION);
   }
   volume.Publish("openapi-secret", "secret-v2");
-  ASSERT_THAT(signet->process->WaitForLine("\"msg\":\"config reloaded\"",
+  ASSERT_THAT(signet_.process->WaitForLine("\"msg\":\"config reloaded\"",
                                            absl::Seconds(10)),
               IsOk());
   grpc::ClientContext context;
   v1::GetTokenResponse token;
   ASSERT_TRUE(
-      stub->GetToken(WithDeadline(&context), v1::GetTokenRequest(), &token)
+      stub_->GetToken(WithDeadline(&context), v1::GetTokenRequest(), &token)
           .ok());
   EXPECT_FALSE(token.from_cache());
   absl::StatusOr<testing::EmulatorStats> stats =
-      GetEmulatorStats(emulator->port);
+      GetEmulatorStats(emulator_.port);
   ASSERT_THAT(stats, IsOk());
   EXPECT_EQ(stats->tokens_issued, 1);
 }
 
-TEST(ReloadTest, SighupAppliesAValidConfigAndRefusesABadOne) {
-  absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
-  ASSERT_THAT(emulator, IsOk());
+TEST_F(ReloadTest, SighupAppliesAValidConfigAndRefusesABadOne) {
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
   // Only SIGHUP reloads here: the file poll is made too slow to matter.
   const std::string base = absl::StrReplaceAll(
-      EmulatorConfig(emulator->port),
+      EmulatorConfig(emulator_.port),
       {{"default_deadline: 10s", "default_deadline: 10s\nwatch_interval: 1h"}});
-  absl::StatusOr<SignetProcess> signet = StartSignet(base);
-  ASSERT_THAT(signet, IsOk());
-  auto stub = v1::Gateway::NewStub(
-      grpc::CreateChannel(signet->address, grpc::InsecureChannelCredentials()));
+  ASSERT_NO_FATAL_FAILURE(StartGateway(base));
   auto call_extra = [&] {
     grpc::ClientContext context;
     v1::CallInnoPaaSRequest request;
@@ -225,40 +207,39 @@ TEST(ReloadTest, SighupAppliesAValidConfigAndRefusesABadOne) {
     request.set_method("GET");
     request.set_path("/v1/ping");
     v1::HttpResponse response;
-    return stub->CallInnoPaaS(WithDeadline(&context), request, &response);
+    return stub_->CallInnoPaaS(WithDeadline(&context), request, &response);
   };
   EXPECT_EQ(call_extra().error_code(), grpc::StatusCode::NOT_FOUND);
 
   const std::string extra =
-      absl::StrCat("  extra:\n    base_url: http://127.0.0.1:", emulator->port,
+      absl::StrCat("  extra:\n    base_url: http://127.0.0.1:", emulator_.port,
                    "/innopaas\n    allow_insecure_http: true\n"
                    "    app_key: {env: SIGNET_TEST_APP_KEY}\n"
                    "    authorization: {env: SIGNET_TEST_AUTHORIZATION}\n");
-  std::ofstream(signet->config_path, std::ios::trunc)
+  std::ofstream(signet_.config_path, std::ios::trunc)
       << absl::StrReplaceAll(base, {{"licenses:\n", extra + "licenses:\n"}});
-  signet->process->Signal(SIGHUP);
+  signet_.process->Signal(SIGHUP);
   ASSERT_THAT(
-      signet->process->WaitForLine("\"reason\":\"SIGHUP\"", absl::Seconds(10)),
+      signet_.process->WaitForLine("\"reason\":\"SIGHUP\"", absl::Seconds(10)),
       IsOk());
   EXPECT_TRUE(call_extra().ok());
 
-  std::ofstream(signet->config_path, std::ios::trunc)
+  std::ofstream(signet_.config_path, std::ios::trunc)
       << base << "lisen: oops\n";
-  signet->process->Signal(SIGHUP);
-  absl::StatusOr<std::string> refused = signet->process->WaitForLine(
+  signet_.process->Signal(SIGHUP);
+  absl::StatusOr<std::string> refused = signet_.process->WaitForLine(
       "\"msg\":\"config reload refused", absl::Seconds(10));
   ASSERT_THAT(refused, IsOk());
   EXPECT_THAT(*refused, ::testing::HasSubstr("lisen"));
   EXPECT_TRUE(call_extra().ok());  // the previous config still serves
 }
 
-TEST(ReloadTest, ApsdaiHookAcceptedBeforeAReloadStaysAReplayAfterIt) {
+TEST_F(ReloadTest, ApsdaiHookAcceptedBeforeAReloadStaysAReplayAfterIt) {
   // Verify a reload that changes the APSDAI profile's window does not
   // forget the signatures it accepted: the same hook is still a replay.
-  absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
-  ASSERT_THAT(emulator, IsOk());
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
   const std::string base = absl::StrReplaceAll(
-      EmulatorConfig(emulator->port),
+      EmulatorConfig(emulator_.port),
       {{"default_deadline: 10s", "default_deadline: 10s\nwatch_interval: 1h"}});
   auto config = [&](absl::string_view window) {
     return absl::StrCat(base,
@@ -269,11 +250,8 @@ TEST(ReloadTest, ApsdaiHookAcceptedBeforeAReloadStaysAReplayAfterIt) {
                         window, "\n");
   };
   constexpr char kSecret[] = "reload-apsdai-secret";
-  absl::StatusOr<SignetProcess> signet =
-      StartSignet(config("5m"), {{"SIGNET_TEST_APSDAI_SECRET", kSecret}});
-  ASSERT_THAT(signet, IsOk());
-  auto stub = v1::Gateway::NewStub(
-      grpc::CreateChannel(signet->address, grpc::InsecureChannelCredentials()));
+  ASSERT_NO_FATAL_FAILURE(
+      StartGateway(config("5m"), {{"SIGNET_TEST_APSDAI_SECRET", kSecret}}));
   const int64_t now_ms = absl::ToUnixMillis(absl::Now());
   v1::VerifyInboundRequest hook;
   hook.set_profile("licenses");
@@ -292,16 +270,16 @@ TEST(ReloadTest, ApsdaiHookAcceptedBeforeAReloadStaysAReplayAfterIt) {
     grpc::ClientContext context;
     v1::VerifyInboundResponse response;
     const grpc::Status status =
-        stub->VerifyInbound(WithDeadline(&context), hook, &response);
+        stub_->VerifyInbound(WithDeadline(&context), hook, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   };
   v1::VerifyInboundResponse first = verify();
   ASSERT_TRUE(first.authentic()) << first.reason();
 
-  std::ofstream(signet->config_path, std::ios::trunc) << config("6m");
-  signet->process->Signal(SIGHUP);
-  ASSERT_THAT(signet->process->WaitForLine("\"msg\":\"config reloaded\"",
+  std::ofstream(signet_.config_path, std::ios::trunc) << config("6m");
+  signet_.process->Signal(SIGHUP);
+  ASSERT_THAT(signet_.process->WaitForLine("\"msg\":\"config reloaded\"",
                                            absl::Seconds(10)),
               IsOk());
   v1::VerifyInboundResponse again = verify();

@@ -16,7 +16,8 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
+#include "integration/gateway_fixture.h"
+#include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/emulator_process.h"
 #include "testing/status_matchers.h"
@@ -25,42 +26,19 @@ namespace signet {
 namespace {
 
 using ::signet::testing::AdminAnswer;
-using ::signet::testing::EmulatorConfig;
-using ::signet::testing::EmulatorProcess;
 using ::signet::testing::EmulatorStats;
 using ::signet::testing::GetAdmin;
-using ::signet::testing::GetEmulatorStats;
 using ::signet::testing::IsOk;
 using ::signet::testing::MetricSample;
 using ::signet::testing::PostEmulatorControl;
-using ::signet::testing::SignetProcess;
-using ::signet::testing::StartEmulator;
-using ::signet::testing::StartSignet;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class TokenPathTest : public ::testing::Test {
+class TokenPathTest : public testing::GatewayFixture {
  protected:
   void SetUp() override {
-    absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
-    ASSERT_THAT(emulator, IsOk());
-    emulator_ = *std::move(emulator);
-    StartGateway(EmulatorConfig(emulator_.port));
-  }
-
-  void StartGateway(const std::string& config) {
-    absl::StatusOr<SignetProcess> signet = StartSignet(config);
-    ASSERT_THAT(signet, IsOk());
-    signet_ = *std::move(signet);
-    channel_ = grpc::CreateChannel(signet_.address,
-                                   grpc::InsecureChannelCredentials());
-    stub_ = v1::Gateway::NewStub(channel_);
-  }
-
-  EmulatorStats Stats() {
-    absl::StatusOr<EmulatorStats> stats = GetEmulatorStats(emulator_.port);
-    EXPECT_THAT(stats, IsOk());
-    return stats.value_or(EmulatorStats{});
+    ASSERT_NO_FATAL_FAILURE(StartEmulator());
+    StartGatewayOnEmulator();
   }
 
   grpc::Status GetToken(const v1::GetTokenRequest& request,
@@ -77,11 +55,6 @@ class TokenPathTest : public ::testing::Test {
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
     return stub_->Verify(&context, request, response);
   }
-
-  EmulatorProcess emulator_;
-  SignetProcess signet_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::Gateway::Stub> stub_;
 };
 
 TEST_F(TokenPathTest, HealthReportsServing) {
@@ -341,22 +314,17 @@ TEST_F(TokenPathTest, UnknownAndWrongKindProfiles) {
 }
 
 TEST_F(TokenPathTest, RefusedSignatureCarriesTheUpstreamMessageNotTheSecret) {
-  signet_.process->Kill();
   const std::string wrong_secret = "wrong-openapi-secret-value";
-  absl::StatusOr<SignetProcess> signet = StartSignet(
-      EmulatorConfig(emulator_.port),
-      {{"SIGNET_TEST_OPENAPI_SECRET", wrong_secret}});
-  ASSERT_THAT(signet, IsOk());
-  auto stub = v1::Gateway::NewStub(grpc::CreateChannel(
-      signet->address, grpc::InsecureChannelCredentials()));
+  ASSERT_NO_FATAL_FAILURE(
+      StartGatewayOnEmulator({{"SIGNET_TEST_OPENAPI_SECRET", wrong_secret}}));
   grpc::ClientContext context;
   v1::GetTokenResponse response;
   const grpc::Status status =
-      stub->GetToken(&context, v1::GetTokenRequest(), &response);
+      stub_->GetToken(&context, v1::GetTokenRequest(), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(status.error_message(), HasSubstr("signature mismatch"));
   EXPECT_THAT(status.error_message(), Not(HasSubstr(wrong_secret)));
-  EXPECT_THAT(signet->process->Output(), Not(HasSubstr(wrong_secret)));
+  EXPECT_THAT(signet_.process->Output(), Not(HasSubstr(wrong_secret)));
 }
 
 TEST_F(TokenPathTest, NoSecretOrTokenInTheLogs) {

@@ -19,8 +19,9 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "integration/gateway_fixture.h"
 #include "integration/recording_listener.h"
-#include "integration/signet_process.h"
+#include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/child_process.h"
 #include "testing/emulator_process.h"
@@ -30,17 +31,11 @@ namespace signet {
 namespace {
 
 using ::signet::testing::ChildProcess;
-using ::signet::testing::EmulatorProcess;
 using ::signet::testing::EmulatorStats;
 using ::signet::testing::GetAdmin;
-using ::signet::testing::GetEmulatorStats;
 using ::signet::testing::IsOk;
 using ::signet::testing::MetricSample;
-using ::signet::testing::PostEmulatorControl;
 using ::signet::testing::RecordingListener;
-using ::signet::testing::SignetProcess;
-using ::signet::testing::StartEmulator;
-using ::signet::testing::StartSignet;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -73,28 +68,11 @@ innopaas:
                          port, upstream, port, upstream);
 }
 
-class UpstreamResilienceTest : public ::testing::Test {
+class UpstreamResilienceTest : public testing::GatewayFixture {
  protected:
   void Start(absl::string_view upstream) {
-    absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
-    ASSERT_THAT(emulator, IsOk());
-    emulator_ = *std::move(emulator);
-    absl::StatusOr<SignetProcess> signet =
-        StartSignet(ResilienceConfig(emulator_.port, upstream));
-    ASSERT_THAT(signet, IsOk());
-    signet_ = *std::move(signet);
-    stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
-        signet_.address, grpc::InsecureChannelCredentials()));
-  }
-
-  void Fault(absl::string_view json) {
-    ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults", json), IsOk());
-  }
-
-  EmulatorStats Stats() {
-    absl::StatusOr<EmulatorStats> stats = GetEmulatorStats(emulator_.port);
-    EXPECT_THAT(stats, IsOk());
-    return stats.value_or(EmulatorStats{});
+    ASSERT_NO_FATAL_FAILURE(StartEmulator());
+    StartGateway(ResilienceConfig(emulator_.port, upstream));
   }
 
   double Metric(absl::string_view series) {
@@ -120,15 +98,11 @@ class UpstreamResilienceTest : public ::testing::Test {
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
     return stub_->GetToken(&context, request, response);
   }
-
-  EmulatorProcess emulator_;
-  SignetProcess signet_;
-  std::unique_ptr<v1::Gateway::Stub> stub_;
 };
 
 TEST_F(UpstreamResilienceTest, CircuitOpensFailsFastThenAProbeClosesIt) {
   Start("{circuit_breaker: {failure_threshold: 3, cool_down: 1s}}");
-  Fault(R"({"mode":"drop","route":"innopaas"})");  // reset mid-body
+  SetFault(R"({"mode":"drop","route":"innopaas"})");  // reset mid-body
   v1::HttpResponse response;
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(CallInnoPaaS("GET", &response).error_code(),
@@ -151,7 +125,7 @@ TEST_F(UpstreamResilienceTest, CircuitOpensFailsFastThenAProbeClosesIt) {
   EXPECT_TRUE(GetToken(&token).ok());
 
   // The upstream recovers; after the cool-down one probe closes the circuit.
-  Fault(R"({"mode":"none"})");
+  SetFault(R"({"mode":"none"})");
   const absl::Time give_up = absl::Now() + absl::Seconds(5);
   grpc::Status status;
   while (!(status = CallInnoPaaS("GET", &response)).ok()) {
@@ -166,7 +140,7 @@ TEST_F(UpstreamResilienceTest, CircuitOpensFailsFastThenAProbeClosesIt) {
 
 TEST_F(UpstreamResilienceTest, TokenFetchRetriesServerErrorsWithBackoff) {
   Start("{retry: {initial_backoff: 20ms}}");
-  Fault(R"({"mode":"error","status":503,"route":"token","count":2})");
+  SetFault(R"({"mode":"error","status":503,"route":"token","count":2})");
   v1::GetTokenResponse token;
   const grpc::Status status = GetToken(&token);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -176,7 +150,7 @@ TEST_F(UpstreamResilienceTest, TokenFetchRetriesServerErrorsWithBackoff) {
 
 TEST_F(UpstreamResilienceTest, TokenFetchGivesUpAfterMaxAttemptsWithinItsTimeout) {
   Start("{retry: {max_attempts: 3, initial_backoff: 20ms}}");
-  Fault(R"({"mode":"error","status":502,"route":"token"})");
+  SetFault(R"({"mode":"error","status":502,"route":"token"})");
   v1::GetTokenResponse token;
   const absl::Time start = absl::Now();
   const grpc::Status status = GetToken(&token);
@@ -187,7 +161,7 @@ TEST_F(UpstreamResilienceTest, TokenFetchGivesUpAfterMaxAttemptsWithinItsTimeout
 
 TEST_F(UpstreamResilienceTest, ForwardedCallsAreNotRetriedByDefault) {
   Start("{retry: {initial_backoff: 20ms}}");
-  Fault(R"({"mode":"error","status":503,"route":"innopaas","count":1})");
+  SetFault(R"({"mode":"error","status":503,"route":"innopaas","count":1})");
   v1::HttpResponse response;
   ASSERT_TRUE(CallInnoPaaS("GET", &response).ok());
   EXPECT_EQ(response.status(), 503);  // the upstream's answer, passed on
@@ -196,13 +170,13 @@ TEST_F(UpstreamResilienceTest, ForwardedCallsAreNotRetriedByDefault) {
 
 TEST_F(UpstreamResilienceTest, IdempotentCallsAreRetriedWhenEnabledPostsNever) {
   Start("{retry: {initial_backoff: 20ms, idempotent_calls: true}}");
-  Fault(R"({"mode":"error","status":503,"route":"innopaas","count":1})");
+  SetFault(R"({"mode":"error","status":503,"route":"innopaas","count":1})");
   v1::HttpResponse response;
   ASSERT_TRUE(CallInnoPaaS("GET", &response).ok());
   EXPECT_EQ(response.status(), 200);
   EXPECT_EQ(Stats().innopaas, 2);
 
-  Fault(R"({"mode":"error","status":503,"route":"innopaas","count":1})");
+  SetFault(R"({"mode":"error","status":503,"route":"innopaas","count":1})");
   ASSERT_TRUE(CallInnoPaaS("POST", &response).ok());
   EXPECT_EQ(response.status(), 503);
   EXPECT_EQ(Stats().innopaas, 3);
@@ -230,7 +204,7 @@ void RunShell(const std::string& command) {
   ASSERT_EQ(std::system((command + " >/dev/null 2>&1").c_str()), 0) << command;
 }
 
-class MutualTlsTest : public ::testing::Test {
+class MutualTlsTest : public testing::GatewayFixture {
  protected:
   // A private CA, a server certificate for 127.0.0.1 and a client one,
   // made once for the suite (EC keys: quick to generate).
@@ -285,45 +259,40 @@ class MutualTlsTest : public ::testing::Test {
     const std::string base =
         absl::StrCat("base_url: https://127.0.0.1:", port_,
                      "\n    app_key: {value: k}\n    authorization: {value: a}");
-    absl::StatusOr<SignetProcess> signet =
-        StartSignet(absl::StrCat(R"(
+    StartGateway(absl::StrCat(R"(
 listen: 127.0.0.1:0
 admin_listen: "off"
 innopaas:
   mutual:
     )",
-                                 base, R"(
+                              base, R"(
     upstream:
       ca_bundle: )",
-                                 d, R"(/ca.pem
+                              d, R"(/ca.pem
       client_cert: )",
-                                 d, R"(/client.pem
+                              d, R"(/client.pem
       client_key: {file: )",
-                                 d, R"(/client.key}
+                              d, R"(/client.key}
   no_client_cert:
     )",
-                                 base, R"(
+                              base, R"(
     upstream: {ca_bundle: )",
-                                 d, R"(/ca.pem}
+                              d, R"(/ca.pem}
   system_cas_only:
     )",
-                                 base, R"(
+                              base, R"(
   via_proxy:
     )",
-                                 base, R"(
+                              base, R"(
     upstream:
       ca_bundle: )",
-                                 d, R"(/ca.pem
+                              d, R"(/ca.pem
       proxy: http://127.0.0.1:)",
-                                 proxy_->port(), R"(
+                              proxy_->port(), R"(
 )"),
-                    // A profile's proxy is used even where the environment
-                    // says to bypass proxies for every host.
-                    {{"NO_PROXY", "*"}, {"no_proxy", "*"}});
-    ASSERT_THAT(signet, IsOk());
-    signet_ = *std::move(signet);
-    stub_ = v1::Gateway::NewStub(grpc::CreateChannel(
-        signet_.address, grpc::InsecureChannelCredentials()));
+                 // A profile's proxy is used even where the environment
+                 // says to bypass proxies for every host.
+                 {{"NO_PROXY", "*"}, {"no_proxy", "*"}});
   }
 
   grpc::Status Call(const std::string& profile, v1::HttpResponse* response) {
@@ -341,8 +310,6 @@ innopaas:
   std::unique_ptr<ChildProcess> server_;
   // A CONNECT proxy that refuses every tunnel (403).
   std::unique_ptr<RecordingListener> proxy_;
-  SignetProcess signet_;
-  std::unique_ptr<v1::Gateway::Stub> stub_;
 };
 
 std::string* MutualTlsTest::dir_ = nullptr;

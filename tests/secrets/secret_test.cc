@@ -1,5 +1,7 @@
 #include "secrets/secret.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -22,8 +24,9 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 std::string WriteTempFile(absl::string_view name, absl::string_view content) {
+  // Per process: ctest runs these tests in parallel (config_test.cc).
   const std::string path =
-      absl::StrCat(::testing::TempDir(), "/secret_test_", name);
+      absl::StrCat(::testing::TempDir(), "/secret_test_", getpid(), "_", name);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
   return path;

@@ -17,6 +17,14 @@ constexpr size_t kMaxReportedViolations = 50;
 // up with the schedule.
 constexpr absl::Duration kMaxPacingDebt = absl::Seconds(1);
 
+load::LoadLoopOptions LoopOptions(const LoadOptions& options) {
+  load::LoadLoopOptions loop;
+  loop.rate = options.rate;
+  loop.concurrency = options.concurrency;
+  loop.max_pacing_debt = kMaxPacingDebt;
+  return loop;
+}
+
 // Relative weights of the kinds in the mix, indexed like Rpc.
 constexpr std::array<int, kRpcKinds> kWeights = {
     16,  // GetToken
@@ -62,27 +70,20 @@ LoadDriver::LoadDriver(v1::Gateway::Stub* stub, const PhaseWindow* phases,
     : stub_(stub),
       phases_(phases),
       options_(std::move(options)),
-      random_(options_.seed) {
+      random_(options_.seed),
+      loop_(LoopOptions(options_),
+            [this](uint64_t, load::LoadLoop::Clock::time_point) {
+              Issue(Pick());
+            }) {
   tally_.codes.resize(Cycle().size());
 }
 
 LoadDriver::~LoadDriver() { (void)StopAndDrain(options_.deadline * 2); }
 
-void LoadDriver::Start() {
-  dispatcher_ = std::thread([this] { Dispatch(); });
-}
+void LoadDriver::Start() { loop_.Start(); }
 
 bool LoadDriver::StopAndDrain(absl::Duration timeout) {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  if (dispatcher_.joinable()) dispatcher_.join();
-  absl::MutexLock lock(&mu_);
-  auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return in_flight_ == 0;
-  };
-  return mu_.AwaitWithTimeout(absl::Condition(&drained), timeout);
+  return loop_.StopAndDrain(timeout);
 }
 
 Tally LoadDriver::Snapshot() const {
@@ -90,30 +91,8 @@ Tally LoadDriver::Snapshot() const {
   return tally_;
 }
 
-void LoadDriver::Dispatch() {
-  const absl::Duration interval = absl::Seconds(1) / options_.rate;
-  absl::Time next = absl::Now();
-  auto slot_free_or_stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return stopping_ || in_flight_ < options_.concurrency;
-  };
-  while (true) {
-    Rpc rpc;
-    {
-      absl::MutexLock lock(&mu_);
-      // Pacing: wait for the next start time, waking early only to stop.
-      mu_.AwaitWithDeadline(absl::Condition(&stopping_), next);
-      if (stopping_) return;
-      mu_.Await(absl::Condition(&slot_free_or_stopping));
-      if (stopping_) return;
-      ++in_flight_;
-      rpc = PickLocked();
-    }
-    Issue(rpc);
-    next = std::max(next + interval, absl::Now() - kMaxPacingDebt);
-  }
-}
-
-Rpc LoadDriver::PickLocked() {
+Rpc LoadDriver::Pick() {
+  absl::MutexLock lock(&mu_);
   int total = 0;
   for (const int weight : kWeights) total += weight;
   int pick = std::uniform_int_distribution<int>(0, total - 1)(random_);
@@ -296,8 +275,18 @@ void LoadDriver::Record(Rpc rpc, absl::Time start, int64_t last,
   const int64_t fetch_first =
       phases_->LowestAt(start - options_.token_fetch_lookback);
   const CodeSet allowed = AllowedCodes(fetch_first, first, last, rpc);
-  absl::MutexLock lock(&mu_);
-  --in_flight_;
+  {
+    absl::MutexLock lock(&mu_);
+    RecordLocked(rpc, first, last, elapsed, status, problem, verdict, allowed);
+  }
+  loop_.Done();
+}
+
+void LoadDriver::RecordLocked(Rpc rpc, int64_t first, int64_t last,
+                              absl::Duration elapsed,
+                              const grpc::Status& status,
+                              const std::string& problem,
+                              const Verdict& verdict, const CodeSet& allowed) {
   const int index = static_cast<int>(rpc);
   ++tally_.total;
   ++tally_.calls[index];

@@ -9,12 +9,12 @@
 #include <random>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "load/load_loop.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "soak/phase_window.h"
 #include "soak/soak_plan.h"
@@ -58,8 +58,9 @@ struct Tally {
 };
 
 // Keeps a mix of every Gateway RPC running against signet, paced at
-// options.rate and capped at options.concurrency in flight, with the gRPC
-// callback API (no thread waits on a call). Every answer is judged against
+// options.rate and capped at options.concurrency in flight (a LoadLoop,
+// tools/load), with the gRPC callback API (no thread waits on a call).
+// Every answer is judged against
 // the phases it may have met (PhaseWindow, soak_plan.h): its code, that it
 // came within its deadline, and what an OK answer carries.
 class LoadDriver {
@@ -82,8 +83,7 @@ class LoadDriver {
  private:
   struct Verdict;
 
-  void Dispatch() ABSL_LOCKS_EXCLUDED(mu_);
-  Rpc PickLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Rpc Pick() ABSL_LOCKS_EXCLUDED(mu_);
   void Issue(Rpc rpc) ABSL_LOCKS_EXCLUDED(mu_);
   // Starts one call; `method` invokes the stub's async() method.
   template <typename Request, typename Response, typename Method>
@@ -101,9 +101,14 @@ class LoadDriver {
   std::string Inspect(Rpc rpc, int64_t first, int64_t last,
                       const v1::VerifyInboundResponse& response,
                       Verdict* verdict);
+  // Tallies one answer, then reports it to loop_.
   void Record(Rpc rpc, absl::Time start, int64_t last, absl::Duration elapsed,
               const grpc::Status& status, const std::string& problem,
               const Verdict& verdict) ABSL_LOCKS_EXCLUDED(mu_);
+  void RecordLocked(Rpc rpc, int64_t first, int64_t last,
+                    absl::Duration elapsed, const grpc::Status& status,
+                    const std::string& problem, const Verdict& verdict,
+                    const CodeSet& allowed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AddViolationLocked(std::string text) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   v1::Gateway::Stub* const stub_;
@@ -111,11 +116,10 @@ class LoadDriver {
   const LoadOptions options_;
 
   mutable absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   std::mt19937_64 random_ ABSL_GUARDED_BY(mu_);
   Tally tally_ ABSL_GUARDED_BY(mu_);
-  std::thread dispatcher_;
+  // Last: its calls use everything above, so it stops them first.
+  load::LoadLoop loop_;
 };
 
 }  // namespace signet::soak

@@ -42,7 +42,8 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "integration/signet_process.h"
+#include "integration/gateway_fixture.h"
+#include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
 #include "soak/load_driver.h"
 #include "soak/phase_window.h"
@@ -63,15 +64,12 @@ namespace {
 using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 using ::signet::testing::EmulatorConfig;
-using ::signet::testing::EmulatorProcess;
 using ::signet::testing::EmulatorStats;
 using ::signet::testing::GetAdmin;
 using ::signet::testing::GetEmulatorStats;
 using ::signet::testing::IsOk;
 using ::signet::testing::PostEmulatorControl;
-using ::signet::testing::SignetProcess;
-using ::signet::testing::StartEmulator;
-using ::signet::testing::StartSignet;
+using ::signet::testing::SignetChild;
 using ::signet::testing::WaitForMetric;
 
 constexpr absl::Duration kDefaultDuration = absl::Seconds(120);
@@ -140,7 +138,7 @@ absl::StatusOr<HealthCheckResponse::ServingStatus> Health(
 
 // The sum of every signet_rpc_duration_seconds_count series: the gateway
 // RPCs signet finished.
-absl::StatusOr<int64_t> GatewayRpcCount(const SignetProcess& signet) {
+absl::StatusOr<int64_t> GatewayRpcCount(const SignetChild& signet) {
   absl::StatusOr<testing::AdminAnswer> metrics = GetAdmin(signet, "/metrics");
   if (!metrics.ok()) return metrics.status();
   int64_t total = 0;
@@ -198,7 +196,9 @@ void PrintTally(const Tally& tally) {
   std::fflush(stdout);
 }
 
-TEST(SoakTest, MixedLoadWithFaults) {
+class SoakTest : public testing::GatewayFixture {};
+
+TEST_F(SoakTest, MixedLoadWithFaults) {
   const Schedule schedule = PlanSchedule(RequestedDuration());
   uint64_t seed = absl::GetFlag(FLAGS_seed);
   if (seed == 0) seed = std::random_device()();
@@ -216,20 +216,15 @@ TEST(SoakTest, MixedLoadWithFaults) {
   std::printf("\n");
   std::fflush(stdout);
 
-  absl::StatusOr<EmulatorProcess> emulator = StartEmulator();
-  ASSERT_THAT(emulator, IsOk());
-  absl::StatusOr<SignetProcess> signet =
-      StartSignet(SoakConfig(emulator->port),
-                  {{"SIGNET_SOAK_HOOK_USER", kHookUser},
-                   {"SIGNET_SOAK_HOOK_AUTHORIZATION", kHookAuthorization}});
-  ASSERT_THAT(signet, IsOk());
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  ASSERT_NO_FATAL_FAILURE(
+      StartGateway(SoakConfig(emulator_.port),
+                   {{"SIGNET_SOAK_HOOK_USER", kHookUser},
+                    {"SIGNET_SOAK_HOOK_AUTHORIZATION", kHookAuthorization}}));
   ASSERT_THAT(
-      signet->process->WaitForLine("\"msg\":\"ready\"", absl::Seconds(1)),
+      signet_.process->WaitForLine("\"msg\":\"ready\"", absl::Seconds(1)),
       IsOk());
-  const pid_t pid = signet->process->pid();
-  const std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(signet->address, grpc::InsecureChannelCredentials());
-  const std::unique_ptr<v1::Gateway::Stub> stub = v1::Gateway::NewStub(channel);
+  const pid_t pid = signet_.process->pid();
 
   LoadOptions options;
   options.concurrency = absl::GetFlag(FLAGS_concurrency);
@@ -248,18 +243,18 @@ TEST(SoakTest, MixedLoadWithFaults) {
   bool signet_exited = false;
   const absl::Time run_start = absl::Now();
   {
-    LoadDriver driver(stub.get(), &window, options);
+    LoadDriver driver(stub_.get(), &window, options);
     int64_t n = 0;
     for (int cycle = 0; cycle < schedule.cycles && !signet_exited; ++cycle) {
       for (size_t i = 0; i < Cycle().size() && !signet_exited; ++i, ++n) {
         const PhaseSpec& phase = Cycle()[i];
         window.Begin(n);
         ASSERT_THAT(
-            PostEmulatorControl(emulator->port, "/__faults", phase.fault),
+            PostEmulatorControl(emulator_.port, "/__faults", phase.fault),
             IsOk());
         absl::Time next_revoke = absl::Now();
         if (phase.revoke) {
-          ASSERT_THAT(PostEmulatorControl(emulator->port, "/__revoke", "{}"),
+          ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__revoke", "{}"),
                       IsOk());
           next_revoke += kRevokeInterval;
         }
@@ -274,13 +269,13 @@ TEST(SoakTest, MixedLoadWithFaults) {
           if (!rss.ok()) {
             ADD_FAILURE() << "signet exited during phase " << phase.name << ": "
                           << rss.status() << "\n"
-                          << signet->process->Output();
+                          << signet_.process->Output();
             signet_exited = true;
             break;
           }
           samples.push_back(RssSample{n, absl::Now(), *rss});
           if (phase.revoke && absl::Now() >= next_revoke) {
-            EXPECT_THAT(PostEmulatorControl(emulator->port, "/__revoke", "{}"),
+            EXPECT_THAT(PostEmulatorControl(emulator_.port, "/__revoke", "{}"),
                         IsOk());
             next_revoke += kRevokeInterval;
           }
@@ -302,7 +297,7 @@ TEST(SoakTest, MixedLoadWithFaults) {
 
     // The calls went upstream: every OK answer that needs the emulator is
     // backed by at least one request it received.
-    absl::StatusOr<EmulatorStats> stats = GetEmulatorStats(emulator->port);
+    absl::StatusOr<EmulatorStats> stats = GetEmulatorStats(emulator_.port);
     ASSERT_THAT(stats, IsOk());
     std::printf(
         "\nemulator: token %lld (issued %lld), verify %lld, innopaas %lld, "
@@ -325,15 +320,15 @@ TEST(SoakTest, MixedLoadWithFaults) {
     // Healthy, idle, and every call accounted for by the gateway too.
     for (const std::string service : {"", "liveness"}) {
       absl::StatusOr<HealthCheckResponse::ServingStatus> health =
-          Health(channel, service);
+          Health(channel_, service);
       ASSERT_THAT(health, IsOk()) << "health service \"" << service << "\"";
       EXPECT_EQ(*health, HealthCheckResponse::SERVING)
           << "health service \"" << service << "\"";
     }
     EXPECT_THAT(
-        WaitForMetric(*signet, "signet_rpc_in_flight", 0, absl::Seconds(10)),
+        WaitForMetric(signet_, "signet_rpc_in_flight", 0, absl::Seconds(10)),
         IsOk());
-    absl::StatusOr<int64_t> counted = GatewayRpcCount(*signet);
+    absl::StatusOr<int64_t> counted = GatewayRpcCount(signet_);
     ASSERT_THAT(counted, IsOk());
     EXPECT_EQ(*counted, tally.total) << "calls signet counted vs calls made";
   }
@@ -384,8 +379,8 @@ TEST(SoakTest, MixedLoadWithFaults) {
       << "% after warm-up";
 
   // A clean stop.
-  signet->process->Signal(SIGTERM);
-  absl::StatusOr<int> code = signet->process->WaitForExit(absl::Seconds(30));
+  signet_.process->Signal(SIGTERM);
+  absl::StatusOr<int> code = signet_.process->WaitForExit(absl::Seconds(30));
   ASSERT_THAT(code, IsOk());
   EXPECT_EQ(*code, 0);
 }

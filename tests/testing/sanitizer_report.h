@@ -16,7 +16,7 @@ namespace signet::testing {
 // The sanitizer builds (scripts/sanitize.sh) also sanitize the signet and
 // signet-emulator processes the tests start. A report there, or a leak found
 // at exit, shows only in that child's output and exit code, which most tests
-// do not look at; the helpers that own those children (SignetProcess,
+// do not look at; the helpers that own those children (SignetChild,
 // EmulatorProcess) check the output with this and fail the test. In other
 // builds the output never holds a report.
 absl::optional<std::string> FindSanitizerReport(absl::string_view output);

@@ -1,5 +1,5 @@
-#ifndef SIGNET_TESTS_INTEGRATION_SIGNET_PROCESS_H_
-#define SIGNET_TESTS_INTEGRATION_SIGNET_PROCESS_H_
+#ifndef SIGNET_TESTS_INTEGRATION_SIGNET_CHILD_H_
+#define SIGNET_TESTS_INTEGRATION_SIGNET_CHILD_H_
 
 #include <memory>
 #include <string>
@@ -25,17 +25,18 @@ inline constexpr char kEmulatorLicenseSecret[] = "emulator-license-secret";
 // from the environment that StartSignet sets.
 std::string EmulatorConfig(int emulator_port);
 
-// A running signet binary. When it is destroyed, its whole log is checked
-// for every secret it was given (the emulator's and any in extra_env whose
-// name ends in _SECRET, _KEY or _AUTHORIZATION): a hit fails the test, so
-// every integration test doubles as a log-leak test. A sanitizer report in
-// the log (sanitizer builds only; signet is stopped with SIGTERM first, so
-// leaks at exit are reported) fails the test too.
-struct SignetProcess {
-  SignetProcess() = default;
-  SignetProcess(SignetProcess&&) = default;
-  SignetProcess& operator=(SignetProcess&& other);
-  ~SignetProcess();
+// A running signet binary: the tests' child process (not src/'s
+// SignetProcess). When it is destroyed or assigned over, it is stopped with
+// SIGTERM and its whole log is checked for every secret it was given (the
+// emulator's and any in extra_env whose name ends in _SECRET, _KEY or
+// _AUTHORIZATION): a hit fails the test, so every integration test doubles
+// as a log-leak test. A sanitizer report in the log (sanitizer builds only;
+// the SIGTERM lets leaks at exit be reported) fails the test too.
+struct SignetChild {
+  SignetChild() = default;
+  SignetChild(SignetChild&&) = default;
+  SignetChild& operator=(SignetChild&& other);
+  ~SignetChild();
 
   std::unique_ptr<ChildProcess> process;
   std::vector<std::string> secrets;
@@ -45,13 +46,16 @@ struct SignetProcess {
   std::string inbound_address;
   std::string health_address;
   std::string config_path;
+
+ private:
+  void StopAndCheck();
 };
 
 // Writes `config_yaml` to a temp file and starts signet on it with the
 // emulator's secrets in its environment (plus `extra_env`) and
 // `extra_args` after its own; reads the bound addresses from the "listening"
 // log line and waits until readiness is settled ("ready" or "not ready").
-absl::StatusOr<SignetProcess> StartSignet(
+absl::StatusOr<SignetChild> StartSignet(
     absl::string_view config_yaml,
     std::vector<std::pair<std::string, std::string>> extra_env = {},
     std::vector<std::string> extra_args = {});
@@ -61,7 +65,7 @@ struct AdminAnswer {
   int status = 0;
   std::string body;
 };
-absl::StatusOr<AdminAnswer> GetAdmin(const SignetProcess& signet,
+absl::StatusOr<AdminAnswer> GetAdmin(const SignetChild& signet,
                                      absl::string_view path);
 
 // The value of the sample `series` ("name{labels}", labels as signet
@@ -72,7 +76,7 @@ absl::StatusOr<double> MetricSample(absl::string_view metrics,
 // Polls signet's /metrics until the sample `series` (as for MetricSample)
 // equals `value`, or fails with DeadlineExceeded after `timeout` naming the
 // last value seen.
-absl::Status WaitForMetric(const SignetProcess& signet, absl::string_view series,
+absl::Status WaitForMetric(const SignetChild& signet, absl::string_view series,
                            double value, absl::Duration timeout);
 
 // A loopback TCP port that nothing listens on: bound to 127.0.0.1:0 and
@@ -87,4 +91,4 @@ std::string WriteTempFile(absl::string_view stem, absl::string_view content);
 
 }  // namespace signet::testing
 
-#endif  // SIGNET_TESTS_INTEGRATION_SIGNET_PROCESS_H_
+#endif  // SIGNET_TESTS_INTEGRATION_SIGNET_CHILD_H_

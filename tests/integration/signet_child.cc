@@ -1,4 +1,4 @@
-#include "integration/signet_process.h"
+#include "integration/signet_child.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,13 +14,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "httplib.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "testing/sanitizer_report.h"
 
 namespace signet::testing {
@@ -29,7 +29,7 @@ absl::string_view SignetBinaryPath() { return SIGNET_BINARY_PATH; }
 
 namespace {
 
-void ExpectNoSecretsIn(const SignetProcess& signet) {
+void ExpectNoSecretsIn(const SignetChild& signet) {
   if (signet.process == nullptr) return;
   const std::string logs = signet.process->Output();
   for (const std::string& secret : signet.secrets) {
@@ -42,7 +42,7 @@ void ExpectNoSecretsIn(const SignetProcess& signet) {
 
 // Under scripts/sanitize.sh signet is sanitized too; its reports (and the
 // leaks LeakSanitizer finds when it exits) land in its log only.
-void ExpectNoSanitizerReportIn(const SignetProcess& signet) {
+void ExpectNoSanitizerReportIn(const SignetChild& signet) {
   ExpectNoSanitizerReport(signet.process.get(), "signet");
 }
 
@@ -53,10 +53,9 @@ bool IsSecretVariable(absl::string_view name) {
 
 }  // namespace
 
-SignetProcess& SignetProcess::operator=(SignetProcess&& other) {
+SignetChild& SignetChild::operator=(SignetChild&& other) {
   if (this != &other) {
-    ExpectNoSecretsIn(*this);
-    ExpectNoSanitizerReportIn(*this);
+    StopAndCheck();
     process = std::move(other.process);
     secrets = std::move(other.secrets);
     address = std::move(other.address);
@@ -68,7 +67,11 @@ SignetProcess& SignetProcess::operator=(SignetProcess&& other) {
   return *this;
 }
 
-SignetProcess::~SignetProcess() {
+SignetChild::~SignetChild() { StopAndCheck(); }
+
+// SIGTERM rather than the SIGKILL of ~ChildProcess, so a sanitized signet
+// runs its exit-time leak check, and its log is complete when scanned.
+void SignetChild::StopAndCheck() {
   if (process == nullptr) return;
   process->Signal(SIGTERM);
   (void)process->WaitForExit(absl::Seconds(30));
@@ -78,9 +81,8 @@ SignetProcess::~SignetProcess() {
 
 std::string WriteTempFile(absl::string_view stem, absl::string_view content) {
   static std::atomic<int> counter{0};
-  const std::string path =
-      absl::StrCat(::testing::TempDir(), "/signet-", getpid(), "-", counter++,
-                   "-", stem);
+  const std::string path = absl::StrCat(::testing::TempDir(), "/signet-",
+                                        getpid(), "-", counter++, "-", stem);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
   return path;
@@ -115,11 +117,11 @@ licenses:
                          emulator_port, emulator_port, emulator_port);
 }
 
-absl::StatusOr<SignetProcess> StartSignet(
+absl::StatusOr<SignetChild> StartSignet(
     absl::string_view config_yaml,
     std::vector<std::pair<std::string, std::string>> extra_env,
     std::vector<std::string> extra_args) {
-  SignetProcess signet;
+  SignetChild signet;
   signet.config_path = WriteTempFile("config.yaml", config_yaml);
   std::vector<std::pair<std::string, std::string>> env = {
       {"SIGNET_TEST_OPENAPI_SECRET", kEmulatorOpenApiSecret},
@@ -127,8 +129,9 @@ absl::StatusOr<SignetProcess> StartSignet(
       {"SIGNET_TEST_AUTHORIZATION", kEmulatorAuthorization},
       {"SIGNET_TEST_LICENSE_SECRET", kEmulatorLicenseSecret}};
   for (auto& [name, value] : extra_env) {
-    auto same = std::find_if(env.begin(), env.end(),
-                             [&name = name](const auto& e) { return e.first == name; });
+    auto same =
+        std::find_if(env.begin(), env.end(),
+                     [&name = name](const auto& e) { return e.first == name; });
     if (same != env.end()) {
       same->second = std::move(value);
     } else {
@@ -136,7 +139,8 @@ absl::StatusOr<SignetProcess> StartSignet(
     }
   }
   for (const auto& [name, value] : env) {
-    if (IsSecretVariable(name) && !value.empty()) signet.secrets.push_back(value);
+    if (IsSecretVariable(name) && !value.empty())
+      signet.secrets.push_back(value);
   }
   std::vector<std::string> args = {std::string(SignetBinaryPath()), "--config",
                                    signet.config_path, "--log-level", "debug"};
@@ -172,7 +176,7 @@ absl::StatusOr<SignetProcess> StartSignet(
   return signet;
 }
 
-absl::StatusOr<AdminAnswer> GetAdmin(const SignetProcess& signet,
+absl::StatusOr<AdminAnswer> GetAdmin(const SignetChild& signet,
                                      absl::string_view path) {
   const size_t colon = signet.admin_address.rfind(':');
   int port = 0;
@@ -195,7 +199,8 @@ absl::StatusOr<AdminAnswer> GetAdmin(const SignetProcess& signet,
 absl::StatusOr<double> MetricSample(absl::string_view metrics,
                                     absl::string_view series) {
   for (absl::string_view line : absl::StrSplit(metrics, '\n')) {
-    if (!absl::ConsumePrefix(&line, series) || !absl::ConsumePrefix(&line, " ")) {
+    if (!absl::ConsumePrefix(&line, series) ||
+        !absl::ConsumePrefix(&line, " ")) {
       continue;
     }
     double value = 0;
@@ -207,7 +212,7 @@ absl::StatusOr<double> MetricSample(absl::string_view metrics,
   return absl::NotFoundError(absl::StrCat("no sample ", series));
 }
 
-absl::Status WaitForMetric(const SignetProcess& signet, absl::string_view series,
+absl::Status WaitForMetric(const SignetChild& signet, absl::string_view series,
                            double value, absl::Duration timeout) {
   constexpr absl::Duration kPollInterval = absl::Milliseconds(50);
   const absl::Time deadline = absl::Now() + timeout;
