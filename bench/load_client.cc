@@ -36,12 +36,14 @@ ABSL_FLAG(std::string, target, "127.0.0.1:50051", "signet's address");
 ABSL_FLAG(std::string, rpc, "health",
           "health (Health/Check), gettoken, innopaas (CallInnoPaaS)");
 ABSL_FLAG(int, concurrency, 1, "closed loop: callers in parallel");
-ABSL_FLAG(double, rate, 0, "open loop: calls per second (overrides "
-                           "--concurrency)");
+ABSL_FLAG(double, rate, 0,
+          "open loop: calls per second (overrides "
+          "--concurrency)");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "measured time");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "unmeasured time first");
-ABSL_FLAG(int, burst, 0, "burst: issue this many calls at once, wait for all "
-                         "(overrides --rate and --concurrency)");
+ABSL_FLAG(int, burst, 0,
+          "burst: issue this many calls at once, wait for all "
+          "(overrides --rate and --concurrency)");
 ABSL_FLAG(int, channels, 2, "gRPC channels (HTTP/2 connections)");
 ABSL_FLAG(absl::Duration, deadline, absl::Seconds(30), "per-call deadline");
 ABSL_FLAG(std::string, path, "/bench", "CallInnoPaaS path");
@@ -75,9 +77,10 @@ class Caller {
       healths_[i]->async()->Check(
           context.get(), request.get(), response.get(),
           [context, request, response, done](grpc::Status status) {
-            done(status, status.ok() &&
-                             response->status() ==
-                                 grpc::health::v1::HealthCheckResponse::SERVING);
+            done(status,
+                 status.ok() &&
+                     response->status() ==
+                         grpc::health::v1::HealthCheckResponse::SERVING);
           });
     } else if (rpc == "gettoken") {
       auto request = std::make_shared<signet::v1::GetTokenRequest>();
@@ -128,8 +131,9 @@ struct Samples {
 
 double PercentileMicros(const std::vector<int64_t>& sorted, double q) {
   if (sorted.empty()) return 0;
-  const size_t index = std::min(
-      sorted.size() - 1, static_cast<size_t>(q * static_cast<double>(sorted.size())));
+  const size_t index =
+      std::min(sorted.size() - 1,
+               static_cast<size_t>(q * static_cast<double>(sorted.size())));
   return static_cast<double>(sorted[index]) / 1000.0;
 }
 
@@ -229,17 +233,18 @@ int main(int argc, char** argv) {
       burst > 0 ? std::chrono::duration<double>(Clock::now() - start).count()
                 : absl::ToDoubleSeconds(absl::GetFlag(FLAGS_duration));
   const auto& s = samples.nanos;
-  std::printf("%s,%s,%s,%zu,%lld,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n",
-              rpc.c_str(), mode.c_str(), load.c_str(), s.size(),
-              static_cast<long long>(samples.errors), seconds,
-              static_cast<double>(s.size() - static_cast<size_t>(samples.errors)) /
-                  seconds,
-              PercentileMicros(s, 0.50), PercentileMicros(s, 0.90),
-              PercentileMicros(s, 0.99), PercentileMicros(s, 0.999),
-              s.empty() ? 0.0 : static_cast<double>(s.back()) / 1000.0);
+  std::printf(
+      "%s,%s,%s,%zu,%lld,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n", rpc.c_str(),
+      mode.c_str(), load.c_str(), s.size(),
+      static_cast<long long>(samples.errors), seconds,
+      static_cast<double>(s.size() - static_cast<size_t>(samples.errors)) /
+          seconds,
+      PercentileMicros(s, 0.50), PercentileMicros(s, 0.90),
+      PercentileMicros(s, 0.99), PercentileMicros(s, 0.999),
+      s.empty() ? 0.0 : static_cast<double>(s.back()) / 1000.0);
   for (const auto& [kind, count] : samples.error_kinds) {
-    std::fprintf(stderr, "failed: %lld x code %s\n", static_cast<long long>(count),
-                 kind.c_str());
+    std::fprintf(stderr, "failed: %lld x code %s\n",
+                 static_cast<long long>(count), kind.c_str());
   }
   return samples.errors == 0 && !s.empty() ? 0 : 1;
 }

@@ -213,16 +213,18 @@ int Main(int argc, char** argv) {
   }
   LogLevel level;
   if (!ParseLogLevel(flags->log_level, &level)) {
-    std::fprintf(stderr, "signet: --log-level must be debug, info, warning or "
-                         "error\n");
+    std::fprintf(stderr,
+                 "signet: --log-level must be debug, info, warning or "
+                 "error\n");
     return 2;
   }
   SetMinLogLevel(level);
   absl::Duration grace;
   if (!absl::ParseDuration(flags->shutdown_grace, &grace) ||
       grace < absl::ZeroDuration()) {
-    std::fprintf(stderr, "signet: --shutdown-grace must be a duration such as "
-                         "20s\n");
+    std::fprintf(stderr,
+                 "signet: --shutdown-grace must be a duration such as "
+                 "20s\n");
     return 2;
   }
   // Before anything reads a secret (--check-config reads them too). Both

@@ -10,19 +10,19 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "apsdai/apsdai_signer.h"
 #include "benchmark/benchmark.h"
 #include "common/clock.h"
 #include "common/system_random.h"
 #include "config/settings.h"
 #include "http/http_types.h"
-#include "secrets/secret.h"
-#include "apsdai/apsdai_signer.h"
-#include "openapi/bearer_token_signer.h"
-#include "upstream/signer.h"
 #include "innopaas/static_header_signer.h"
+#include "openapi/bearer_token_signer.h"
 #include "openapi/token.h"
 #include "openapi/token_cache.h"
 #include "openapi/token_source.h"
+#include "secrets/secret.h"
+#include "upstream/signer.h"
 
 namespace signet {
 namespace {
@@ -79,17 +79,17 @@ void RunSignLoop(benchmark::State& state, Signer& signer,
   bool failed = false;
   for (auto _ : state) {
     bool done = false;
-    signer.Sign(HttpRequest(prototype),
-                [&done, &failed, &signed_headers](
-                    absl::StatusOr<HttpRequest> result) {
-                  done = true;
-                  if (!result.ok()) {
-                    failed = true;
-                    return;
-                  }
-                  signed_headers = result->headers.size();
-                  benchmark::DoNotOptimize(result->headers.data());
-                });
+    signer.Sign(
+        HttpRequest(prototype),
+        [&done, &failed, &signed_headers](absl::StatusOr<HttpRequest> result) {
+          done = true;
+          if (!result.ok()) {
+            failed = true;
+            return;
+          }
+          signed_headers = result->headers.size();
+          benchmark::DoNotOptimize(result->headers.data());
+        });
     benchmark::DoNotOptimize(signed_headers);
     if (!done || failed) {
       state.SkipWithError("signing failed or did not complete inline");

@@ -13,10 +13,10 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "benchmark/benchmark.h"
-#include "upstream/forward_request.h"
 #include "http/base_url.h"
 #include "http/http_types.h"
 #include "http/request_validation.h"
+#include "upstream/forward_request.h"
 
 namespace signet {
 namespace {

@@ -110,8 +110,8 @@ void Metrics::RpcFinished(absl::string_view method, absl::string_view profile,
       .Observe(absl::ToDoubleSeconds(elapsed));
 }
 
-void Metrics::UpstreamDone(absl::string_view profile,
-                           absl::string_view outcome, absl::Duration elapsed) {
+void Metrics::UpstreamDone(absl::string_view profile, absl::string_view outcome,
+                           absl::Duration elapsed) {
   upstream_duration_
       .Add({{"profile", Label(profile)}, {"status", std::string(outcome)}},
            LatencyBuckets())
@@ -126,7 +126,8 @@ void Metrics::TokenLookup(absl::string_view profile, bool hit) {
 
 void Metrics::TokenFetched(absl::string_view profile, bool ok) {
   token_refreshes_.Add({{"profile", Label(profile)}}).Increment();
-  if (!ok) token_refresh_failures_.Add({{"profile", Label(profile)}}).Increment();
+  if (!ok)
+    token_refresh_failures_.Add({{"profile", Label(profile)}}).Increment();
 }
 
 void Metrics::TokenRejected(absl::string_view profile,
@@ -190,7 +191,8 @@ void Metrics::RefreshReadValues() {
   if (connections_reader_) {
     const uint64_t now = connections_reader_();
     if (now > connections_seen_) {
-      connections_opened_.Increment(static_cast<double>(now - connections_seen_));
+      connections_opened_.Increment(
+          static_cast<double>(now - connections_seen_));
       connections_seen_ = now;
     }
   }

@@ -1,6 +1,12 @@
 #ifndef SIGNET_ADMIN_METRICS_H_
 #define SIGNET_ADMIN_METRICS_H_
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -9,19 +15,13 @@
 #include <utility>
 #include <vector>
 
-#include <prometheus/counter.h>
-#include <prometheus/family.h>
-#include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
-
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "http/circuit_breaker_http_client.h"
 #include "http/observed_http_client.h"
 #include "inbound/inbound_observer.h"
-#include "server/rpc_observer.h"
 #include "openapi/token_observer.h"
+#include "server/rpc_observer.h"
 
 namespace signet {
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "common/clock.h"
 #include "apsdai/apsdai_settings.h"
+#include "common/clock.h"
 #include "secrets/secret.h"
 #include "upstream/signer.h"
 
@@ -24,7 +24,8 @@ class ApsdaiSigner final : public Signer {
   // `clock` must outlive the signer.
   ApsdaiSigner(LicenseVerification verification, Secret secret,
                const Clock* clock)
-      : verification_(verification), secret_(std::move(secret)),
+      : verification_(verification),
+        secret_(std::move(secret)),
         clock_(*clock) {}
 
   absl::Span<const absl::string_view> ReservedHeaders() const override;

@@ -4,9 +4,9 @@
 #include <memory>
 #include <utility>
 
-#include "common/clock.h"
 #include "apsdai/apsdai_settings.h"
 #include "apsdai/replay_cache.h"
+#include "common/clock.h"
 #include "inbound/verifier.h"
 
 namespace signet {

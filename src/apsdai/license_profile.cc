@@ -10,14 +10,13 @@
 
 namespace signet {
 
-std::shared_ptr<LicenseProfile> LicenseProfile::Create(
-    LicenseSettings settings, const UpstreamEnv& env) {
+std::shared_ptr<LicenseProfile> LicenseProfile::Create(LicenseSettings settings,
+                                                       const UpstreamEnv& env) {
   return std::shared_ptr<LicenseProfile>(
       new LicenseProfile(std::move(settings), env));
 }
 
-LicenseProfile::LicenseProfile(LicenseSettings settings,
-                               const UpstreamEnv& env)
+LicenseProfile::LicenseProfile(LicenseSettings settings, const UpstreamEnv& env)
     : settings_(std::move(settings)) {
   signed_ = std::make_shared<SigningHttpClient>(
       std::make_shared<ApsdaiSigner>(settings_.verification, settings_.secret,
@@ -33,18 +32,19 @@ void LicenseProfile::Fetch(const std::map<std::string, std::string>& fields,
   HttpRequest request = BuildLicenseRequest(settings_, fields, deadline);
   request.max_response_bytes = max_response_bytes;
   AddRequestId(request_id, &request);
-  signed_->Send(std::move(request), [on_done = std::move(on_done)](
-                                        absl::StatusOr<HttpResponse> answer) mutable {
-    if (!answer.ok()) {
-      std::move(on_done)(
-          absl::Status(answer.status().code(),
-                       absl::StrCat("license request failed: ",
-                                    answer.status().message())),
-          0);
-      return;
-    }
-    std::move(on_done)(ParseLicenseAnswer(*answer), answer->status);
-  });
+  signed_->Send(
+      std::move(request), [on_done = std::move(on_done)](
+                              absl::StatusOr<HttpResponse> answer) mutable {
+        if (!answer.ok()) {
+          std::move(on_done)(
+              absl::Status(answer.status().code(),
+                           absl::StrCat("license request failed: ",
+                                        answer.status().message())),
+              0);
+          return;
+        }
+        std::move(on_done)(ParseLicenseAnswer(*answer), answer->status);
+      });
 }
 
 }  // namespace signet

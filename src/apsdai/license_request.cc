@@ -1,7 +1,6 @@
 #include "apsdai/license_request.h"
 
 #include <nlohmann/json.hpp>
-
 #include <utility>
 
 #include "absl/status/status.h"
@@ -32,9 +31,9 @@ std::string Message(const json& body) {
 
 }  // namespace
 
-HttpRequest BuildLicenseRequest(const LicenseSettings& settings,
-                                const std::map<std::string, std::string>& fields,
-                                absl::Time deadline) {
+HttpRequest BuildLicenseRequest(
+    const LicenseSettings& settings,
+    const std::map<std::string, std::string>& fields, absl::Time deadline) {
   std::map<std::string, std::string> merged = settings.body;
   for (const auto& [key, value] : fields) merged[key] = value;
 
@@ -45,12 +44,13 @@ HttpRequest BuildLicenseRequest(const LicenseSettings& settings,
     request.headers.push_back({name, value});
   }
   if (settings.method == "GET") {
-    if (!merged.empty()) absl::StrAppend(&request.url, "?", EncodeQuery(merged));
+    if (!merged.empty())
+      absl::StrAppend(&request.url, "?", EncodeQuery(merged));
   } else {
     // Invalid UTF-8 cannot arrive through proto3 strings or YAML; should it
     // anyway, it is replaced rather than thrown on.
-    request.body = json(merged).dump(-1, ' ', false,
-                                     json::error_handler_t::replace);
+    request.body =
+        json(merged).dump(-1, ' ', false, json::error_handler_t::replace);
   }
   request.deadline = deadline;
   return request;
@@ -79,8 +79,8 @@ absl::StatusOr<LicenseAnswer> ParseLicenseAnswer(const HttpResponse& response) {
   if (answer.code != "SUCCESS") {
     return absl::FailedPreconditionError(absl::StrCat(
         "license endpoint refused (",
-        absl::string_view(answer.code).substr(0, kMaxUpstreamMessage), "): ",
-        answer.message.empty() ? "no message" : answer.message));
+        absl::string_view(answer.code).substr(0, kMaxUpstreamMessage),
+        "): ", answer.message.empty() ? "no message" : answer.message));
   }
   const auto data = body.find("data");
   const bool has_keys = data != body.end() && data->is_object() &&

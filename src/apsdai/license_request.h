@@ -18,9 +18,9 @@ namespace signet {
 // and the fields -- the profile's custom body overlaid with the caller's
 // `fields` -- as a JSON object body (POST) or as the query string (GET).
 // ApsdaiSigner adds the four headers the seed prescribes.
-HttpRequest BuildLicenseRequest(const LicenseSettings& settings,
-                                const std::map<std::string, std::string>& fields,
-                                absl::Time deadline);
+HttpRequest BuildLicenseRequest(
+    const LicenseSettings& settings,
+    const std::map<std::string, std::string>& fields, absl::Time deadline);
 
 struct LicenseAnswer {
   std::vector<std::string> keys;  // in the upstream's order

@@ -24,7 +24,8 @@ namespace signet {
 class CallerAuthorizer {
  public:
   // `callers` must outlive the authorizer.
-  explicit CallerAuthorizer(const std::map<std::string, CallerSettings>* callers)
+  explicit CallerAuthorizer(
+      const std::map<std::string, CallerSettings>* callers)
       : callers_(*callers) {}
 
   bool enabled() const { return !callers_.empty(); }

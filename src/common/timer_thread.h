@@ -25,8 +25,9 @@ class TimerThread final : public Scheduler {
   TimerThread(const TimerThread&) = delete;
   TimerThread& operator=(const TimerThread&) = delete;
 
-  void RunAfter(absl::Duration delay, absl::AnyInvocable<void() &&> task)
-      override ABSL_LOCKS_EXCLUDED(mu_);
+  void RunAfter(absl::Duration delay,
+                absl::AnyInvocable<void() &&> task) override
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Runs every pending task now, and from then on runs tasks given to
   // RunAfter at once on the caller's thread. For process shutdown: the

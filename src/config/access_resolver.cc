@@ -20,9 +20,9 @@ namespace {
 using config_internal::ResolveSecret;
 
 bool IsKnownRpc(absl::string_view name) {
-  return name == "*" || std::find(std::begin(kGatewayRpcs),
-                                  std::end(kGatewayRpcs),
-                                  name) != std::end(kGatewayRpcs);
+  return name == "*" ||
+         std::find(std::begin(kGatewayRpcs), std::end(kGatewayRpcs), name) !=
+             std::end(kGatewayRpcs);
 }
 
 bool IsKnownProfile(const std::string& name, const GatewaySettings& settings) {
@@ -72,9 +72,9 @@ absl::StatusOr<uint32_t> ParseId(absl::string_view text, bool group,
   } else if (const struct passwd* entry = getpwnam(name.c_str())) {
     return static_cast<uint32_t>(entry->pw_uid);
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      path, ": no ", group ? "group" : "user", " \"", name,
-      "\" (give a number: containers rarely have names)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ": no ", group ? "group" : "user", " \"", name,
+                   "\" (give a number: containers rarely have names)"));
 }
 
 }  // namespace
@@ -93,7 +93,8 @@ absl::StatusOr<std::map<std::string, CallerSettings>> ResolveCallers(
     CallerSettings out;
     out.name = name;
     SIGNET_ASSIGN_OR_RETURN(
-        out.credential, ResolveSecret(caller.credential(), path + ".credential"));
+        out.credential,
+        ResolveSecret(caller.credential(), path + ".credential"));
     for (const auto& [other_name, other] : resolved) {
       if (other.credential.Equals(out.credential.Reveal())) {
         return absl::InvalidArgumentError(
@@ -138,10 +139,9 @@ absl::StatusOr<UnixListenerSettings> ResolveUnixListener(
   settings.path = listener.path();
   if (!listener.mode().empty()) {
     const std::string& text = listener.mode();
-    const bool octal =
-        text.size() <= 4 && std::all_of(text.begin(), text.end(), [](char c) {
-          return c >= '0' && c <= '7';
-        });
+    const bool octal = text.size() <= 4 &&
+                       std::all_of(text.begin(), text.end(),
+                                   [](char c) { return c >= '0' && c <= '7'; });
     if (!octal) {
       return absl::InvalidArgumentError(
           "unix_listen.mode: an octal file mode such as \"0660\"");
@@ -157,8 +157,8 @@ absl::StatusOr<UnixListenerSettings> ResolveUnixListener(
     const std::vector<absl::string_view> parts =
         absl::StrSplit(listener.owner(), absl::MaxSplits(':', 1));
     if (!parts[0].empty()) {
-      SIGNET_ASSIGN_OR_RETURN(
-          settings.uid, ParseId(parts[0], /*group=*/false, "unix_listen.owner"));
+      SIGNET_ASSIGN_OR_RETURN(settings.uid, ParseId(parts[0], /*group=*/false,
+                                                    "unix_listen.owner"));
     }
     if (parts.size() == 2 && !parts[1].empty()) {
       SIGNET_ASSIGN_OR_RETURN(

@@ -40,7 +40,7 @@ absl::Status CheckProfileName(absl::string_view section,
 }
 
 absl::StatusOr<LicenseVerification> ParseVerification(absl::string_view text,
-                                                     absl::string_view path) {
+                                                      absl::string_view path) {
   const std::string verification = absl::AsciiStrToLower(text);
   if (verification.empty() || verification == "signature") {
     return LicenseVerification::kSignature;
@@ -112,9 +112,9 @@ absl::StatusOr<OpenApiSettings> ResolveOpenApi(
              ParseConfigDuration(profile.min_refresh_interval(),
                                  absl::Seconds(30))));
   if (settings.refresh_before >= settings.max_ttl) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ".refresh_before: must be shorter than max_ttl (",
-        absl::FormatDuration(settings.max_ttl), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".refresh_before: must be shorter than max_ttl (",
+                     absl::FormatDuration(settings.max_ttl), ")"));
   }
   settings.token_invalid_codes.assign(profile.token_invalid_codes().begin(),
                                       profile.token_invalid_codes().end());
@@ -154,8 +154,9 @@ absl::StatusOr<LicenseSettings> ResolveLicense(
   LicenseSettings settings;
   settings.name = name;
   SIGNET_ASSIGN_OR_RETURN(
-      settings.url, AtPath(path + ".url", ParseBaseUrl(profile.url(),
-                                                       profile.allow_insecure_http())));
+      settings.url,
+      AtPath(path + ".url",
+             ParseBaseUrl(profile.url(), profile.allow_insecure_http())));
   const std::string method = absl::AsciiStrToUpper(profile.method());
   if (!method.empty()) {
     if (method != "GET" && method != "POST") {
@@ -172,8 +173,8 @@ absl::StatusOr<LicenseSettings> ResolveLicense(
   for (const auto& [name, value] : profile.headers()) {
     headers.push_back({name, value});
   }
-  SIGNET_RETURN_IF_ERROR(AtPath(
-      path, ValidateCallerHeaders(headers, kApsdaiSignedHeaders)));
+  SIGNET_RETURN_IF_ERROR(
+      AtPath(path, ValidateCallerHeaders(headers, kApsdaiSignedHeaders)));
   settings.headers.insert(profile.headers().begin(), profile.headers().end());
   settings.body.insert(profile.body().begin(), profile.body().end());
   SIGNET_ASSIGN_OR_RETURN(
@@ -188,8 +189,8 @@ absl::StatusOr<InboundSettings> ResolveInbound(
   InboundSettings settings;
   settings.name = name;
   if (profile.has_innopaas_webhook() == profile.has_apsdai()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": give exactly one of innopaas_webhook, apsdai"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": give exactly one of innopaas_webhook, apsdai"));
   }
   if (profile.has_innopaas_webhook()) {
     const auto& webhook = profile.innopaas_webhook();
@@ -208,8 +209,9 @@ absl::StatusOr<InboundSettings> ResolveInbound(
   const auto& apsdai = profile.apsdai();
   const std::string apsdai_path = path + ".apsdai";
   ApsdaiInboundSettings resolved;
-  SIGNET_ASSIGN_OR_RETURN(resolved.verification,
-                          ParseVerification(apsdai.verification(), apsdai_path));
+  SIGNET_ASSIGN_OR_RETURN(
+      resolved.verification,
+      ParseVerification(apsdai.verification(), apsdai_path));
   SIGNET_ASSIGN_OR_RETURN(
       resolved.secret, ResolveSecret(apsdai.secret(), apsdai_path + ".secret"));
   SIGNET_ASSIGN_OR_RETURN(
@@ -247,8 +249,9 @@ absl::StatusOr<InboundRouteSettings> ResolveInboundRoute(
   if (settings.target.scheme == "http" &&
       !IsLoopbackHost(settings.target.host)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ".target: http:// is accepted for loopback targets only; use "
-              "https:// for \"",
+        path,
+        ".target: http:// is accepted for loopback targets only; use "
+        "https:// for \"",
         settings.target.host, "\""));
   }
   return settings;
@@ -264,7 +267,8 @@ absl::StatusOr<absl::Duration> ParseConfigDuration(
     return absl::InvalidArgumentError(absl::StrCat(
         "\"", text, "\" is not a duration (examples: 250ms, 30s, 5m, 2h)"));
   }
-  if (duration <= absl::ZeroDuration() || duration == absl::InfiniteDuration()) {
+  if (duration <= absl::ZeroDuration() ||
+      duration == absl::InfiniteDuration()) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" must be positive and finite"));
   }
@@ -291,8 +295,8 @@ absl::StatusOr<GatewaySettings> ResolveConfig(
   }
   SIGNET_ASSIGN_OR_RETURN(
       settings.default_deadline,
-      AtPath("default_deadline",
-             ParseConfigDuration(config.default_deadline(), absl::Seconds(30))));
+      AtPath("default_deadline", ParseConfigDuration(config.default_deadline(),
+                                                     absl::Seconds(30))));
   SIGNET_ASSIGN_OR_RETURN(
       settings.connect_timeout,
       AtPath("connect_timeout",
@@ -335,9 +339,9 @@ absl::StatusOr<GatewaySettings> ResolveConfig(
         ResolveInboundRoute(i, config.inbound_routes(i), settings.inbound));
     for (const InboundRouteSettings& earlier : settings.inbound_routes) {
       if (earlier.path == route.path) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "inbound_routes[", i, "].path: \"", route.path,
-            "\" is routed twice"));
+        return absl::InvalidArgumentError(absl::StrCat("inbound_routes[", i,
+                                                       "].path: \"", route.path,
+                                                       "\" is routed twice"));
       }
     }
     settings.inbound_routes.push_back(std::move(route));
@@ -366,7 +370,8 @@ absl::StatusOr<GatewaySettings> ResolveConfig(
         "inbound_max_connections");
   }
   settings.health_listen = config.health_listen();
-  if (config.max_in_flight() != 0) settings.max_in_flight = config.max_in_flight();
+  if (config.max_in_flight() != 0)
+    settings.max_in_flight = config.max_in_flight();
   SIGNET_ASSIGN_OR_RETURN(
       settings.watch_interval,
       AtPath("watch_interval",
@@ -400,7 +405,8 @@ void CollectSecretFiles(const google::protobuf::Message& message,
   std::vector<const google::protobuf::FieldDescriptor*> fields;
   reflection.ListFields(message, &fields);
   for (const google::protobuf::FieldDescriptor* field : fields) {
-    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+    if (field->cpp_type() !=
+        google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
       continue;
     }
     if (field->is_repeated()) {  // maps are repeated entry messages
@@ -416,7 +422,8 @@ void CollectSecretFiles(const google::protobuf::Message& message,
 
 }  // namespace
 
-std::vector<std::string> SecretFilePaths(const google::protobuf::Message& config) {
+std::vector<std::string> SecretFilePaths(
+    const google::protobuf::Message& config) {
   std::vector<std::string> paths;
   CollectSecretFiles(config, &paths);
   return paths;

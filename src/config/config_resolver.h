@@ -20,8 +20,8 @@ absl::StatusOr<GatewaySettings> ResolveConfig(const config::v1::Config& config);
 
 // "250ms", "30s", "5m", "2h", "1h30m" (absl::ParseDuration syntax); must be
 // positive. Empty text yields `default_value`.
-absl::StatusOr<absl::Duration> ParseConfigDuration(absl::string_view text,
-                                                   absl::Duration default_value);
+absl::StatusOr<absl::Duration> ParseConfigDuration(
+    absl::string_view text, absl::Duration default_value);
 
 // Loads the file, parses and resolves it: what --check-config and start-up run.
 absl::StatusOr<GatewaySettings> LoadSettings(absl::string_view path);
@@ -36,7 +36,8 @@ absl::StatusOr<LoadedConfig> LoadConfigWithSources(absl::string_view path);
 
 // Every SecretRef `file` in `config`, found by walking the message, so a
 // new kind of profile is covered without being listed here.
-std::vector<std::string> SecretFilePaths(const google::protobuf::Message& config);
+std::vector<std::string> SecretFilePaths(
+    const google::protobuf::Message& config);
 
 }  // namespace signet
 

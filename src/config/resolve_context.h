@@ -17,7 +17,8 @@ namespace signet::config_internal {
 
 inline absl::Status AtPath(absl::string_view path, const absl::Status& status) {
   if (status.ok()) return status;
-  return absl::Status(status.code(), absl::StrCat(path, ": ", status.message()));
+  return absl::Status(status.code(),
+                      absl::StrCat(path, ": ", status.message()));
 }
 
 template <typename T>

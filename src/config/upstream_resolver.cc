@@ -104,7 +104,6 @@ absl::StatusOr<std::string> ResolveProxy(const std::string& proxy,
 
 }  // namespace
 
-
 absl::StatusOr<UpstreamSettings> ResolveUpstream(
     const config::v1::UpstreamOptions& options, const BaseUrl& url,
     absl::string_view path) {

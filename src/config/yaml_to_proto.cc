@@ -133,8 +133,9 @@ absl::Status SetValue(const YAML::Node& node, Message* message,
       double value;
       if (!absl::SimpleAtod(text, &value)) return wrong_type;
       if (field.cpp_type() == FieldDescriptor::CPPTYPE_FLOAT) {
-        repeated ? reflection.AddFloat(message, &field, static_cast<float>(value))
-                 : reflection.SetFloat(message, &field, static_cast<float>(value));
+        repeated
+            ? reflection.AddFloat(message, &field, static_cast<float>(value))
+            : reflection.SetFloat(message, &field, static_cast<float>(value));
       } else {
         repeated ? reflection.AddDouble(message, &field, value)
                  : reflection.SetDouble(message, &field, value);
@@ -195,12 +196,14 @@ absl::Status FillMessage(const YAML::Node& node, Message* message,
                    "keys must be plain strings");
     }
     const std::string key = item.first.Scalar();
-    const std::string field_path = path.empty() ? key : absl::StrCat(path, ".", key);
+    const std::string field_path =
+        path.empty() ? key : absl::StrCat(path, ".", key);
     const FieldDescriptor* field = FindField(descriptor, key);
     if (field == nullptr) {
       return Error(field_path, item.first, "unknown key");
     }
-    if (!field->is_repeated() && field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE &&
+    if (!field->is_repeated() &&
+        field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE &&
         reflection.HasField(*message, field)) {
       return Error(field_path, item.first, "given twice");
     }

@@ -33,8 +33,8 @@ std::string Sha256Hex(absl::string_view data) {
       length != SHA256_DIGEST_LENGTH) {
     DieOnCryptoFailure("EVP_Digest(sha256)");
   }
-  return HexEncode(absl::string_view(reinterpret_cast<const char*>(digest),
-                                     sizeof(digest)));
+  return HexEncode(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
 std::string HmacSha256(absl::string_view key, absl::string_view message) {

@@ -45,9 +45,9 @@ absl::StatusOr<BaseUrl> ParseBaseUrl(absl::string_view url,
   const CURLUcode rc =
       curl_url_set(handle.get(), CURLUPART_URL, std::string(url).c_str(), 0);
   if (rc != CURLUE_OK) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", url, "\" is not a valid absolute URL (", curl_url_strerror(rc),
-        ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", url, "\" is not a valid absolute URL (",
+                     curl_url_strerror(rc), ")"));
   }
   BaseUrl result;
   CurlString scheme = GetPart(handle.get(), CURLUPART_SCHEME);
@@ -86,9 +86,9 @@ absl::StatusOr<BaseUrl> ParseBaseUrl(absl::string_view url,
   result.path = path ? path.get() : "";
   while (absl::EndsWith(result.path, "/")) result.path.pop_back();
   CurlString port = GetPart(handle.get(), CURLUPART_PORT);
-  result.text = absl::StrCat(result.scheme, "://", result.host,
-                             port ? absl::StrCat(":", port.get()) : "",
-                             result.path);
+  result.text =
+      absl::StrCat(result.scheme, "://", result.host,
+                   port ? absl::StrCat(":", port.get()) : "", result.path);
   return result;
 }
 

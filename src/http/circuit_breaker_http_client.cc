@@ -27,11 +27,9 @@ bool IsCircuitOpenError(const absl::Status& status) {
   return status.GetPayload(kCircuitOpenPayload).has_value();
 }
 
-CircuitBreakerHttpClient::CircuitBreakerHttpClient(std::shared_ptr<HttpClient> inner,
-                                                   std::string profile,
-                                                   Options options,
-                                                   const Clock* clock,
-                                                   CircuitObserver* observer)
+CircuitBreakerHttpClient::CircuitBreakerHttpClient(
+    std::shared_ptr<HttpClient> inner, std::string profile, Options options,
+    const Clock* clock, CircuitObserver* observer)
     : inner_(std::move(inner)),
       profile_(std::move(profile)),
       options_(options),
@@ -76,11 +74,11 @@ void CircuitBreakerHttpClient::Send(HttpRequest request, HttpCallback on_done) {
     return;
   }
   inner_->Send(std::move(request),
-              [self = shared_from_this(), probe, on_done = std::move(on_done)](
-                  absl::StatusOr<HttpResponse> answer) mutable {
-                self->Record(OutcomeOf(answer.status()), probe);
-                std::move(on_done)(std::move(answer));
-              });
+               [self = shared_from_this(), probe, on_done = std::move(on_done)](
+                   absl::StatusOr<HttpResponse> answer) mutable {
+                 self->Record(OutcomeOf(answer.status()), probe);
+                 std::move(on_done)(std::move(answer));
+               });
 }
 
 void CircuitBreakerHttpClient::Record(Outcome outcome, bool probe) {
@@ -98,9 +96,9 @@ void CircuitBreakerHttpClient::Record(Outcome outcome, bool probe) {
       }
     } else {
       ++consecutive_failures_;
-      const bool trips = probe || (state_ == CircuitState::kClosed &&
-                                   consecutive_failures_ >=
-                                       options_.failure_threshold);
+      const bool trips =
+          probe || (state_ == CircuitState::kClosed &&
+                    consecutive_failures_ >= options_.failure_threshold);
       if (trips) {
         state_ = CircuitState::kOpen;
         open_until_ = clock_.Now() + options_.cool_down;

@@ -50,9 +50,9 @@ class CircuitBreakerHttpClient final
 
   // Holds `inner`; a request in flight holds this client. `clock` and
   // `observer` (may be null) are the process's and outlive every profile.
-  CircuitBreakerHttpClient(std::shared_ptr<HttpClient> inner, std::string profile,
-                           Options options, const Clock* clock,
-                           CircuitObserver* observer);
+  CircuitBreakerHttpClient(std::shared_ptr<HttpClient> inner,
+                           std::string profile, Options options,
+                           const Clock* clock, CircuitObserver* observer);
   ~CircuitBreakerHttpClient() override;
 
   void Send(HttpRequest request, HttpCallback on_done) override

@@ -109,9 +109,9 @@ MHD_Result CollectHeader(void* cls, MHD_ValueKind /*kind*/, const char* key,
                          size_t key_size, const char* value,
                          size_t value_size) {
   auto* headers = static_cast<std::vector<HttpHeader>*>(cls);
-  headers->push_back({std::string(key, key_size),
-                      value == nullptr ? std::string()
-                                       : std::string(value, value_size)});
+  headers->push_back(
+      {std::string(key, key_size),
+       value == nullptr ? std::string() : std::string(value, value_size)});
   return MHD_YES;
 }
 
@@ -122,8 +122,8 @@ absl::StatusOr<sockaddr_storage> ParseAddress(absl::string_view address,
   if (colon == absl::string_view::npos ||
       !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
       port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", address, "\" is not host:port with a numeric host"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", address, "\" is not host:port with a numeric host"));
   }
   std::string host(address.substr(0, colon));
   sockaddr_storage storage{};
@@ -145,8 +145,8 @@ absl::StatusOr<sockaddr_storage> ParseAddress(absl::string_view address,
       return storage;
     }
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "\"", address, "\": the host must be a numeric IP address"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", address, "\": the host must be a numeric IP address"));
 }
 
 }  // namespace
@@ -173,8 +173,8 @@ class HttpServer::Core {
                               const char* url, const char* method,
                               const char* version, const char* upload_data,
                               size_t* upload_data_size, void** context);
-  static void OnCompleted(void* cls, MHD_Connection* connection,
-                          void** context, MHD_RequestTerminationCode code);
+  static void OnCompleted(void* cls, MHD_Connection* connection, void** context,
+                          MHD_RequestTerminationCode code);
   static void OnConnection(void* cls, MHD_Connection* connection,
                            void** socket_context,
                            MHD_ConnectionNotificationCode code);
@@ -278,9 +278,8 @@ void HttpServer::Core::Stop(absl::Duration grace) {
   }
   // No new connections from here on; MHD hands the socket back to us.
   const int listen_fd = daemon_ == nullptr ? -1 : MHD_quiesce_daemon(daemon_);
-  const auto all_done = +[](absl::flat_hash_set<ExchangeRef>* active) {
-    return active->empty();
-  };
+  const auto all_done =
+      +[](absl::flat_hash_set<ExchangeRef>* active) { return active->empty(); };
   {
     absl::MutexLock lock(&mu_);
     mu_.AwaitWithTimeout(absl::Condition(all_done, &active_), grace);
@@ -377,8 +376,7 @@ MHD_Result HttpServer::Core::OnRequest(void* cls, MHD_Connection* connection,
 
 MHD_Result HttpServer::Core::Handle(MHD_Connection* connection,
                                     Exchange& exchange, const ExchangeRef& ref,
-                                    const char* method,
-                                    const char* upload_data,
+                                    const char* method, const char* upload_data,
                                     size_t* upload_data_size) {
   if (!exchange.headers_seen) {
     exchange.headers_seen = true;

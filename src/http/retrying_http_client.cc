@@ -42,29 +42,28 @@ void RetryingHttpClient::Send(HttpRequest request, HttpCallback on_done) {
 
 void RetryingHttpClient::SendAttempt(Attempt* attempt) {
   HttpRequest copy = attempt->request;
-  inner_->Send(std::move(copy),
-              [self = shared_from_this(), attempt](
-                  absl::StatusOr<HttpResponse> answer) {
-                self->OnAnswer(attempt, std::move(answer));
-              });
+  inner_->Send(std::move(copy), [self = shared_from_this(),
+                                 attempt](absl::StatusOr<HttpResponse> answer) {
+    self->OnAnswer(attempt, std::move(answer));
+  });
 }
 
 void RetryingHttpClient::OnAnswer(Attempt* attempt,
                                   absl::StatusOr<HttpResponse> answer) {
   std::unique_ptr<Attempt> owned(attempt);
   if (IsRetryable(answer) && attempt->number < policy_.max_attempts) {
-    const double ceiling_ms = std::min(
-        absl::ToDoubleMilliseconds(policy_.max_backoff),
-        absl::ToDoubleMilliseconds(policy_.initial_backoff) *
-            std::ldexp(1.0, attempt->number - 1));
+    const double ceiling_ms =
+        std::min(absl::ToDoubleMilliseconds(policy_.max_backoff),
+                 absl::ToDoubleMilliseconds(policy_.initial_backoff) *
+                     std::ldexp(1.0, attempt->number - 1));
     const absl::Duration backoff =
         absl::Milliseconds(ceiling_ms * random_.Uniform01());
     if (clock_.Now() + backoff < attempt->request.deadline) {
       ++attempt->number;
-      scheduler_.RunAfter(backoff, [self = shared_from_this(),
-                                    attempt = owned.release()] {
-        self->SendAttempt(attempt);
-      });
+      scheduler_.RunAfter(
+          backoff, [self = shared_from_this(), attempt = owned.release()] {
+            self->SendAttempt(attempt);
+          });
       return;
     }
   }

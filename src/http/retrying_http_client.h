@@ -35,8 +35,8 @@ class RetryingHttpClient final
   // Holds `inner`; a request in flight or waiting out its backoff holds
   // this client. `clock`, `scheduler` and `random` are the process's and
   // outlive every profile (see UpstreamEnv).
-  RetryingHttpClient(std::shared_ptr<HttpClient> inner, Policy policy, const Clock* clock,
-                     Scheduler* scheduler, Random* random)
+  RetryingHttpClient(std::shared_ptr<HttpClient> inner, Policy policy,
+                     const Clock* clock, Scheduler* scheduler, Random* random)
       : inner_(std::move(inner)),
         policy_(policy),
         clock_(*clock),

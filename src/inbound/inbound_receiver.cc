@@ -19,9 +19,8 @@ absl::StatusOr<std::unique_ptr<InboundReceiver>> InboundReceiver::Start(
   server_options.connection_limit = options.max_connections;
   server_options.per_client_connection_limit =
       options.max_connections_per_client;
-  std::unique_ptr<InboundReceiver> receiver(
-      new InboundReceiver(std::move(options.routing), std::move(verifiers),
-                          http, clock));
+  std::unique_ptr<InboundReceiver> receiver(new InboundReceiver(
+      std::move(options.routing), std::move(verifiers), http, clock));
   // The receiver owns server_, declared last so that it is destroyed --
   // and stopped, no handler running after -- before the members the
   // handlers use. (A forward in flight holds only its responder.)
@@ -29,11 +28,11 @@ absl::StatusOr<std::unique_ptr<InboundReceiver>> InboundReceiver::Start(
   server_options.head_check = [self](const ServerRequest& head) {
     return self->CheckHead(head);
   };
-  absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
-      std::move(server_options),
-      [self](ServerRequest request, ServerResponder respond) {
-        self->Handle(std::move(request), std::move(respond));
-      });
+  absl::StatusOr<std::unique_ptr<HttpServer>> server =
+      HttpServer::Start(std::move(server_options),
+                        [self](ServerRequest request, ServerResponder respond) {
+                          self->Handle(std::move(request), std::move(respond));
+                        });
   if (!server.ok()) return server.status();
   receiver->server_ = *std::move(server);
   return receiver;
@@ -100,7 +99,8 @@ void InboundReceiver::Handle(ServerRequest request,
   const std::shared_ptr<const Routing> routing = this->routing();
   const InboundRouteSettings* route = FindRoute(*routing, request.path);
   if (route == nullptr) {
-    std::move(respond)(PlainTextResponse(404, "no inbound route for this path"));
+    std::move(respond)(
+        PlainTextResponse(404, "no inbound route for this path"));
     return;
   }
   InboundRequest inbound{std::move(request.method), std::move(request.path),
@@ -134,9 +134,9 @@ void InboundReceiver::Handle(ServerRequest request,
                            {"error", std::string(answer.status().message())}});
                const bool slow = answer.status().code() ==
                                  absl::StatusCode::kDeadlineExceeded;
-               std::move(respond)(PlainTextResponse(slow ? 504 : 502,
-                                       slow ? "target did not answer in time"
-                                            : "target unavailable"));
+               std::move(respond)(PlainTextResponse(
+                   slow ? 504 : 502, slow ? "target did not answer in time"
+                                          : "target unavailable"));
              });
 }
 

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "inbound/inbound_settings.h"
 #include "http/http_client.h"
 #include "http/http_server.h"
+#include "inbound/inbound_settings.h"
 #include "inbound/verifier_registry.h"
 #include "log/rate_limited_log.h"
 

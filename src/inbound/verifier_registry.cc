@@ -4,8 +4,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "common/caller_text.h"
 #include "apsdai/apsdai_verifier.h"
+#include "common/caller_text.h"
 #include "innopaas/webhook_verifier.h"
 
 namespace signet {

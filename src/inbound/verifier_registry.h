@@ -7,10 +7,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "common/clock.h"
-#include "inbound/inbound_settings.h"
-#include "inbound/inbound_observer.h"
 #include "apsdai/replay_cache.h"
+#include "common/clock.h"
+#include "inbound/inbound_observer.h"
+#include "inbound/inbound_settings.h"
 #include "inbound/verifier.h"
 
 namespace signet {

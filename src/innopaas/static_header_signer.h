@@ -24,7 +24,8 @@ class StaticHeaderSigner final : public Signer {
       "Content-Type", "AppKey", "Authorization"};
 
   StaticHeaderSigner(Secret app_key, Secret authorization)
-      : app_key_(std::move(app_key)), authorization_(std::move(authorization)) {}
+      : app_key_(std::move(app_key)),
+        authorization_(std::move(authorization)) {}
 
   absl::Span<const absl::string_view> ReservedHeaders() const override;
   void Sign(HttpRequest request, SignCallback done) override;

@@ -1,8 +1,8 @@
 #ifndef SIGNET_INNOPAAS_WEBHOOK_VERIFIER_H_
 #define SIGNET_INNOPAAS_WEBHOOK_VERIFIER_H_
 
-#include "innopaas/innopaas_settings.h"
 #include "inbound/verifier.h"
+#include "innopaas/innopaas_settings.h"
 
 namespace signet {
 

@@ -57,7 +57,7 @@ void CleanseStrings(nlohmann::json& value) {
 
 nlohmann::json ParseJson(absl::string_view text) {
   return nlohmann::json::parse(text.begin(), text.end(), nullptr,
-                     /*allow_exceptions=*/false);
+                               /*allow_exceptions=*/false);
 }
 
 // A non-2xx answer as a status: 4xx means the upstream refused us in a

@@ -1,10 +1,9 @@
 #include "openapi/bearer_token_signer.h"
 
-#include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 
 #include <algorithm>
-
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 
@@ -19,28 +18,27 @@ constexpr absl::string_view kBearerPrefix = "Bearer ";
 
 }  // namespace
 
-absl::Span<const absl::string_view> BearerTokenSigner::ReservedHeaders()
-    const {
+absl::Span<const absl::string_view> BearerTokenSigner::ReservedHeaders() const {
   return kReserved;
 }
 
 void BearerTokenSigner::Sign(HttpRequest request, SignCallback done) {
   // The completion holds a copy of the app id rather than `this`, so the
   // signer need not outlive a token fetch it started.
-  cache_->Get([app_id = app_id_, request = std::move(request),
-              done = std::move(done)](
-                 absl::StatusOr<TokenCache::Result> token) mutable {
-    if (!token.ok()) {
-      std::move(done)(token.status());
-      return;
-    }
-    std::string authorization =
-        absl::StrCat(kBearerPrefix, token->token.value.Reveal());
-    SetHeader(&request.headers, "Authorization", authorization);
-    OPENSSL_cleanse(authorization.data(), authorization.size());
-    SetHeader(&request.headers, "X-APP-ID", app_id);
-    std::move(done)(std::move(request));
-  });
+  cache_->Get(
+      [app_id = app_id_, request = std::move(request), done = std::move(done)](
+          absl::StatusOr<TokenCache::Result> token) mutable {
+        if (!token.ok()) {
+          std::move(done)(token.status());
+          return;
+        }
+        std::string authorization =
+            absl::StrCat(kBearerPrefix, token->token.value.Reveal());
+        SetHeader(&request.headers, "Authorization", authorization);
+        OPENSSL_cleanse(authorization.data(), authorization.size());
+        SetHeader(&request.headers, "X-APP-ID", app_id);
+        std::move(done)(std::move(request));
+      });
 }
 
 bool BearerTokenSigner::IsTokenRejection(
@@ -48,8 +46,8 @@ bool BearerTokenSigner::IsTokenRejection(
     const std::vector<int64_t>& token_invalid_codes) {
   if (answer.status == 401) return true;
   if (token_invalid_codes.empty()) return false;
-  const nlohmann::json body = nlohmann::json::parse(
-      answer.body, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json body =
+      nlohmann::json::parse(answer.body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object()) return false;
   const auto code = body.find("code");
   if (code == body.end() || !code->is_number_integer()) return false;

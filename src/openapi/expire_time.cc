@@ -42,9 +42,8 @@ absl::StatusOr<absl::Time> ParseExpireTime(absl::string_view text,
       ParseFiniteTime("%Y-%m-%dT%H:%M:%E*S", normalized, zone, &time)) {
     return time;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("expire_time \"", text.substr(0, 64),
-                   "\" is not an ISO 8601 date-time"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "expire_time \"", text.substr(0, 64), "\" is not an ISO 8601 date-time"));
 }
 
 std::optional<absl::Time> ParseHttpDate(absl::string_view text) {

@@ -13,14 +13,15 @@
 #include "upstream/upstream_transport.h"
 
 namespace signet {
-std::shared_ptr<OpenApiProfile> OpenApiProfile::Create(
-    OpenApiSettings settings, const UpstreamEnv& env, TokenObserver* tokens) {
+std::shared_ptr<OpenApiProfile> OpenApiProfile::Create(OpenApiSettings settings,
+                                                       const UpstreamEnv& env,
+                                                       TokenObserver* tokens) {
   return std::shared_ptr<OpenApiProfile>(
       new OpenApiProfile(std::move(settings), env, tokens));
 }
 
-OpenApiProfile::OpenApiProfile(OpenApiSettings settings,
-                               const UpstreamEnv& env, TokenObserver* tokens)
+OpenApiProfile::OpenApiProfile(OpenApiSettings settings, const UpstreamEnv& env,
+                               TokenObserver* tokens)
     : settings_(std::move(settings)) {
   UpstreamTransport transport =
       UpstreamTransport::Build(settings_.name, settings_.upstream, env);
@@ -29,10 +30,10 @@ OpenApiProfile::OpenApiProfile(OpenApiSettings settings,
   options.min_refresh_interval = settings_.min_refresh_interval;
   options.observer = tokens;
   options.profile = settings_.name;
-  cache_ = std::make_shared<TokenCache>(
-      std::make_shared<OpenApiTokenSource>(settings_, transport.token,
-                                           env.clock),
-      env.clock, env.random, std::move(options));
+  cache_ =
+      std::make_shared<TokenCache>(std::make_shared<OpenApiTokenSource>(
+                                       settings_, transport.token, env.clock),
+                                   env.clock, env.random, std::move(options));
   unsigned_ = transport.forward;
   signed_ = std::make_shared<SigningHttpClient>(
       std::make_shared<BearerTokenSigner>(cache_, settings_.app_id,

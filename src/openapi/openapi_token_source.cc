@@ -30,9 +30,9 @@ void OpenApiTokenSource::Fetch(TokenCallback on_done) {
 absl::StatusOr<Token> OpenApiTokenSource::ReadAnswer(
     const absl::StatusOr<HttpResponse>& response, absl::Time request_start) {
   if (!response.ok()) {
-    return absl::Status(response.status().code(),
-                        absl::StrCat("token request failed: ",
-                                     response.status().message()));
+    return absl::Status(
+        response.status().code(),
+        absl::StrCat("token request failed: ", response.status().message()));
   }
   SIGNET_ASSIGN_OR_RETURN(TokenAnswer answer, ParseTokenAnswer(*response));
   auto expire_time =

@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "common/clock.h"
-#include "openapi/openapi_settings.h"
 #include "http/http_client.h"
+#include "openapi/openapi_settings.h"
 #include "openapi/token_source.h"
 
 namespace signet {
@@ -25,8 +25,8 @@ class OpenApiTokenSource final
       public std::enable_shared_from_this<OpenApiTokenSource> {
  public:
   // `clock` is the process's and outlives every source.
-  OpenApiTokenSource(OpenApiSettings settings,
-                     std::shared_ptr<HttpClient> http, const Clock* clock)
+  OpenApiTokenSource(OpenApiSettings settings, std::shared_ptr<HttpClient> http,
+                     const Clock* clock)
       : settings_(std::move(settings)),
         http_(std::move(http)),
         clock_(*clock) {}

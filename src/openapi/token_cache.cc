@@ -122,11 +122,11 @@ void TokenCache::OnFetched(absl::StatusOr<Token> result) {
       if (still_valid) {
         const absl::Duration delay = NextBackoffLocked();
         retry_not_before_ = now + delay;
-        LogWarning("token refresh failed; serving the cached token",
-                   {{"error", std::string(result.status().message())},
-                    {"retry_in", absl::FormatDuration(delay)},
-                    {"expires_in",
-                     absl::FormatDuration(token_->expires_at - now)}});
+        LogWarning(
+            "token refresh failed; serving the cached token",
+            {{"error", std::string(result.status().message())},
+             {"retry_in", absl::FormatDuration(delay)},
+             {"expires_in", absl::FormatDuration(token_->expires_at - now)}});
       }
     }
   }

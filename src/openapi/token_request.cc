@@ -10,8 +10,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "crypto/digest.h"
-#include "openapi/answer_json.h"
 #include "log/log.h"
+#include "openapi/answer_json.h"
 
 namespace signet {
 namespace {
@@ -48,10 +48,10 @@ HttpRequest BuildTokenRequest(const OpenApiSettings& settings, absl::Time now,
   AppendJsonString(settings.app_id_field, &body);
   body += ":";
   AppendJsonString(settings.app_id, &body);
-  absl::StrAppend(&body, ",\"time_stamp\":", time_stamp, ",\"signature\":\"",
-                  OpenApiTokenSignature(settings.app_id, time_stamp,
-                                        settings.app_secret),
-                  "\"}");
+  absl::StrAppend(
+      &body, ",\"time_stamp\":", time_stamp, ",\"signature\":\"",
+      OpenApiTokenSignature(settings.app_id, time_stamp, settings.app_secret),
+      "\"}");
   request.body = std::move(body);
   request.body_is_secret = true;  // the signature
   request.deadline = deadline;
@@ -69,9 +69,8 @@ absl::StatusOr<TokenAnswer> ParseTokenAnswer(const HttpResponse& response) {
   const std::optional<int64_t> code = ReadCode(body);
   if (!code.has_value()) return Malformed(kWhat, "no numeric \"code\"");
   if (*code != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("token endpoint refused (code ", *code,
-                     "): ", UpstreamMessage(body)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "token endpoint refused (code ", *code, "): ", UpstreamMessage(body)));
   }
   const auto data = body.find("data");
   if (data == body.end() || !data->is_object()) {
@@ -81,7 +80,8 @@ absl::StatusOr<TokenAnswer> ParseTokenAnswer(const HttpResponse& response) {
   answer.token = Secret(ReadString(*data, "token"));
   answer.expire_time = ReadString(*data, "expire_time");
   if (answer.token.empty()) return Malformed(kWhat, "no data.token");
-  if (answer.expire_time.empty()) return Malformed(kWhat, "no data.expire_time");
+  if (answer.expire_time.empty())
+    return Malformed(kWhat, "no data.expire_time");
   return answer;
 }
 

@@ -6,8 +6,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "openapi/openapi_settings.h"
 #include "http/http_types.h"
+#include "openapi/openapi_settings.h"
 
 namespace signet {
 
@@ -22,8 +22,8 @@ std::string OpenApiTokenSignature(absl::string_view app_id, int64_t time_stamp,
 // POST {base_url}/api/v5/authentication/token with
 // Content-Type: application/json; charset=utf-8 and the JSON body
 // {"<app_id_field>": app_id, "time_stamp": <unix seconds>, "signature": …}.
-HttpRequest BuildTokenRequest(const OpenApiSettings& settings,
-                              absl::Time now, absl::Time deadline);
+HttpRequest BuildTokenRequest(const OpenApiSettings& settings, absl::Time now,
+                              absl::Time deadline);
 
 // A successful answer: {"code":0,"msg":…,"data":{"token":…,"expire_time":…}}.
 struct TokenAnswer {

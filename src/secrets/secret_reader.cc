@@ -27,13 +27,14 @@ absl::StatusOr<Secret> ReadSecretFile(absl::string_view path) {
   std::string value(kMaxSecretFileBytes + 1, '\0');
   in.read(value.data(), kMaxSecretFileBytes + 1);
   if (in.bad()) {
-    return absl::DataLossError(absl::StrCat("error reading secret file ", path));
+    return absl::DataLossError(
+        absl::StrCat("error reading secret file ", path));
   }
   value.resize(static_cast<size_t>(in.gcount()));
   if (value.size() > static_cast<size_t>(kMaxSecretFileBytes)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "secret file ", path, " is larger than ", kMaxSecretFileBytes,
-        " bytes"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("secret file ", path, " is larger than ",
+                     kMaxSecretFileBytes, " bytes"));
   }
   while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
     value.pop_back();

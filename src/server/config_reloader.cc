@@ -8,8 +8,8 @@
 namespace signet {
 
 ConfigReloader::ConfigReloader(std::string config_path,
-                               std::vector<std::string> sources,
-                               Apply apply, Scheduler* scheduler,
+                               std::vector<std::string> sources, Apply apply,
+                               Scheduler* scheduler,
                                absl::Duration poll_interval)
     : config_path_(std::move(config_path)),
       apply_(std::move(apply)),

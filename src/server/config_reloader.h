@@ -41,7 +41,8 @@ class ConfigReloader {
 
  private:
   void Poll() ABSL_LOCKS_EXCLUDED(mu_);
-  void ReloadLocked(absl::string_view reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReloadLocked(absl::string_view reason)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string config_path_;
   const Apply apply_;

@@ -51,9 +51,9 @@ absl::Status SecureUnixSocket(const UnixListenerSettings& unix_listen) {
                           ? static_cast<gid_t>(*unix_listen.gid)
                           : static_cast<gid_t>(-1);
     if (chown(path, uid, gid) != 0) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "unix_listen: cannot set the owner of ", unix_listen.path, ": ",
-          std::strerror(errno)));
+      return absl::PermissionDeniedError(
+          absl::StrCat("unix_listen: cannot set the owner of ",
+                       unix_listen.path, ": ", std::strerror(errno)));
     }
   }
   if (chmod(path, static_cast<mode_t>(unix_listen.mode)) != 0) {
@@ -113,21 +113,19 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     builder.AddListeningPort(unix_address, grpc::InsecureServerCredentials());
   }
   builder.RegisterService(&gateway->service_);
-  builder.SetMaxReceiveMessageSize(
-      static_cast<int>(std::min<size_t>(max_body + kMessageOverheadBytes,
-                                        INT32_MAX)));
-  builder.SetMaxSendMessageSize(
-      static_cast<int>(std::min<size_t>(max_body + kMessageOverheadBytes,
-                                        INT32_MAX)));
+  builder.SetMaxReceiveMessageSize(static_cast<int>(
+      std::min<size_t>(max_body + kMessageOverheadBytes, INT32_MAX)));
+  builder.SetMaxSendMessageSize(static_cast<int>(
+      std::min<size_t>(max_body + kMessageOverheadBytes, INT32_MAX)));
   // The socket file is born owner-only; SecureUnixSocket then opens it to
   // the configured mode. (umask is process-wide, but nothing else creates
   // files while the server starts.)
   const mode_t old_umask = umask(0177);
   gateway->server_ = builder.BuildAndStart();
   umask(old_umask);
-  const std::string addresses =
-      absl::StrCat(listen, listen.empty() || unix_listen.path.empty() ? "" : " and ",
-                   unix_listen.path.empty() ? "" : unix_address);
+  const std::string addresses = absl::StrCat(
+      listen, listen.empty() || unix_listen.path.empty() ? "" : " and ",
+      unix_listen.path.empty() ? "" : unix_address);
   if (gateway->server_ == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", addresses,
@@ -142,8 +140,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       return secured;
     }
   }
-  gateway->address_ = listen.empty() ? unix_address
-                                     : BoundAddress(listen, selected_port);
+  gateway->address_ =
+      listen.empty() ? unix_address : BoundAddress(listen, selected_port);
   gateway->unix_address_ = unix_listen.path.empty() ? "off" : unix_address;
 
   if (!health_listen.empty()) {
@@ -212,8 +210,8 @@ void GatewayServer::Reload(GatewaySettings settings) {
     LogWarning("config reload: some changes take effect at the next restart",
                {{"settings", absl::StrJoin(need_restart, ", ")}});
   }
-  runtime_.Set(std::make_shared<GatewayRuntime>(
-      std::move(settings), env_, current.get()));
+  runtime_.Set(std::make_shared<GatewayRuntime>(std::move(settings), env_,
+                                                current.get()));
 }
 
 void GatewayServer::Shutdown(absl::Duration grace) {

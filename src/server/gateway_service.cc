@@ -48,8 +48,8 @@ GatewayService::Opened<Profile> GatewayService::Open(
     const grpc::CallbackServerContext& context, absl::string_view method,
     absl::string_view profile_name, Finder<Profile> find) {
   Opened<Profile> open;
-  open.call = ObservedCall::Start(context, method, observer_, &clock_,
-                                  &refusal_log_);
+  open.call =
+      ObservedCall::Start(context, method, observer_, &clock_, &refusal_log_);
   open.runtime = Admit(*open.call, context, profile_name);
   if (open.runtime == nullptr) return open;  // refused, and completed
   absl::StatusOr<std::shared_ptr<Profile>> profile =
@@ -59,8 +59,9 @@ GatewayService::Opened<Profile> GatewayService::Open(
     return open;
   }
   open.call->set_profile((*profile)->settings().name);
-  open.deadline = CallDeadline(
-      context, clock_.Now(), open.runtime->profiles.settings().default_deadline);
+  open.deadline =
+      CallDeadline(context, clock_.Now(),
+                   open.runtime->profiles.settings().default_deadline);
   open.profile = *std::move(profile);
   return open;
 }
@@ -164,8 +165,7 @@ grpc::ServerUnaryReactor* GatewayService::Verify(
 
 template <typename Profile, typename Request>
 void GatewayService::Forward(const Opened<Profile>& open,
-                             const Request& request,
-                             v1::HttpResponse* response,
+                             const Request& request, v1::HttpResponse* response,
                              bool may_wait_for_token) {
   const GatewaySettings& settings = open.runtime->profiles.settings();
   absl::StatusOr<HttpRequest> outbound = BuildForwardRequest(
@@ -210,8 +210,7 @@ grpc::ServerUnaryReactor* GatewayService::CallOpenAPI(
                    &ProfileRegistry::FindOpenApi);
   if (open.profile != nullptr) {
     // Signing waits when there is no valid token yet.
-    Forward(open, *request, response,
-            open.profile->TokenMayWait(clock_.Now()));
+    Forward(open, *request, response, open.profile->TokenMayWait(clock_.Now()));
   }
   return open.call.get();
 }
@@ -254,8 +253,8 @@ grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
     grpc::CallbackServerContext* context,
     const v1::VerifyInboundRequest* request,
     v1::VerifyInboundResponse* response) {
-  const CallPtr call = ObservedCall::Start(*context, "VerifyInbound",
-                                           observer_, &clock_, &refusal_log_);
+  const CallPtr call = ObservedCall::Start(*context, "VerifyInbound", observer_,
+                                           &clock_, &refusal_log_);
   GatewayRuntime* runtime = Admit(*call, *context, request->profile());
   if (runtime == nullptr) return call.get();  // refused, and completed
   const absl::string_view profile =

@@ -27,9 +27,9 @@ std::vector<std::string> ReadinessCheck::Prewarm(absl::Duration bound) {
   for (const std::shared_ptr<OpenApiProfile>& profile : prewarmed) {
     profile->GetToken(/*force_refresh=*/false,
                       [pending](absl::StatusOr<TokenCache::Result>) {
-      absl::MutexLock lock(&pending->mu);
-      --pending->remaining;
-    });
+                        absl::MutexLock lock(&pending->mu);
+                        --pending->remaining;
+                      });
   }
   {
     absl::MutexLock lock(&pending->mu);

@@ -3,8 +3,8 @@
 
 #include <functional>
 #include <memory>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -24,7 +24,8 @@ namespace signet {
 class ReadinessCheck {
  public:
   // The current profiles, re-read on every check (a reload swaps them).
-  using RegistrySource = std::function<std::shared_ptr<const ProfileRegistry>()>;
+  using RegistrySource =
+      std::function<std::shared_ptr<const ProfileRegistry>()>;
 
   // `clock` must outlive the check.
   ReadinessCheck(RegistrySource profiles, const Clock* clock)
@@ -66,7 +67,7 @@ class ReadinessLoop {
 
   ReadinessCheck& check_;
   const OnChange on_change_;
-  bool ready_;  // only touched by the task's runs, which never overlap
+  bool ready_;          // only touched by the task's runs, which never overlap
   RepeatingTask task_;  // last: stopped before the rest is destroyed
 };
 

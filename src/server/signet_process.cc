@@ -93,11 +93,12 @@ absl::StatusOr<std::unique_ptr<SignetProcess>> SignetProcess::Start(
             std::move(receiver_options),
             [server] {
               std::shared_ptr<GatewayRuntime> runtime = server->runtime();
-              return std::shared_ptr<const VerifierRegistry>(
-                  runtime, &runtime->inbound);
+              return std::shared_ptr<const VerifierRegistry>(runtime,
+                                                             &runtime->inbound);
             },
             process->transport_.get(), SystemClock::Get());
-    if (!receiver.ok()) return CannotStart("inbound receiver", receiver.status());
+    if (!receiver.ok())
+      return CannotStart("inbound receiver", receiver.status());
     process->receiver_ = *std::move(receiver);
   }
 
@@ -113,17 +114,17 @@ absl::StatusOr<std::unique_ptr<SignetProcess>> SignetProcess::Start(
   process->metrics_.SetTokenExpiryReader([current_profiles] {
     return current_profiles()->TokenExpiries(absl::Now());
   });
-  LogInfo("listening",
-          {{"address", server->address()},
-           {"admin_address", process->admin_ ? process->admin_->address()
-                                             : std::string("off")},
-           {"inbound_address", process->receiver_
-                                   ? process->receiver_->address()
-                                   : std::string("off")},
-           {"unix_address", server->unix_address()},
-           {"health_address", server->health_address()},
-           {"profiles", static_cast<int64_t>(profile_count)},
-           {"version", SIGNET_VERSION}});
+  LogInfo(
+      "listening",
+      {{"address", server->address()},
+       {"admin_address",
+        process->admin_ ? process->admin_->address() : std::string("off")},
+       {"inbound_address", process->receiver_ ? process->receiver_->address()
+                                              : std::string("off")},
+       {"unix_address", server->unix_address()},
+       {"health_address", server->health_address()},
+       {"profiles", static_cast<int64_t>(profile_count)},
+       {"version", SIGNET_VERSION}});
 
   // Health stays NOT_SERVING until the prewarmed tokens are in, so an app
   // started after the sidecar is ready never waits for a first token.
@@ -144,8 +145,7 @@ absl::StatusOr<std::unique_ptr<SignetProcess>> SignetProcess::Start(
   process->ReportReadiness(unready);
   process->readiness_loop_ = std::make_unique<ReadinessLoop>(
       process->readiness_.get(), unready.empty(), &process->timer_,
-      kReadinessInterval,
-      [self](const std::vector<std::string>& unready) {
+      kReadinessInterval, [self](const std::vector<std::string>& unready) {
         self->ReportReadiness(unready);
       });
   return process;

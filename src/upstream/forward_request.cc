@@ -17,12 +17,13 @@ absl::StatusOr<HttpRequest> BuildForwardRequest(
   HttpRequest request;
   SIGNET_ASSIGN_OR_RETURN(request.method, NormalizeForwardMethod(input.method));
   SIGNET_RETURN_IF_ERROR(ValidateForwardPath(input.path));
-  SIGNET_RETURN_IF_ERROR(ValidateCallerHeaders(input.headers, reserved, header_limits));
+  SIGNET_RETURN_IF_ERROR(
+      ValidateCallerHeaders(input.headers, reserved, header_limits));
   SIGNET_RETURN_IF_ERROR(ValidateQuery(input.query));
   if (input.body.size() > max_body_bytes) {
     return absl::ResourceExhaustedError(
-        absl::StrCat("body: ", input.body.size(), " bytes is over the limit of ",
-                     max_body_bytes));
+        absl::StrCat("body: ", input.body.size(),
+                     " bytes is over the limit of ", max_body_bytes));
   }
   if (request.method == "HEAD" && !input.body.empty()) {
     return absl::InvalidArgumentError("body: a HEAD request has no body");

@@ -60,8 +60,8 @@ UpstreamTransport UpstreamTransport::Build(const std::string& profile,
     tls->client_cert = settings.client_cert;
     tls->client_key = settings.client_key;
     tls->proxy = settings.proxy;
-    chain = std::make_shared<TlsIdentityClient>(std::move(chain),
-                                                std::move(tls));
+    chain =
+        std::make_shared<TlsIdentityClient>(std::move(chain), std::move(tls));
   }
   UpstreamTransport transport{chain, chain};
   if (settings.retry.max_attempts > 1) {

@@ -73,11 +73,11 @@ TEST_P(ApsdaiVectorTest, MatchesPhp) {
   EXPECT_EQ(ApsdaiSignature(v.timestamp_ms, Secret(v.secret)), v.signature);
 }
 
-INSTANTIATE_TEST_SUITE_P(Php, ApsdaiVectorTest,
-                         ::testing::ValuesIn(ApsdaiVectorsOrEmpty()),
-                         [](const ::testing::TestParamInfo<ApsdaiVector>& info) {
-                           return absl::StrCat("Line", info.param.line);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Php, ApsdaiVectorTest, ::testing::ValuesIn(ApsdaiVectorsOrEmpty()),
+    [](const ::testing::TestParamInfo<ApsdaiVector>& info) {
+      return absl::StrCat("Line", info.param.line);
+    });
 
 // Runs Sign and returns the request it produced, if it did so inline.
 std::optional<absl::StatusOr<HttpRequest>> SignNow(Signer& signer,

@@ -6,9 +6,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "apsdai/apsdai_signer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "apsdai/apsdai_signer.h"
 #include "testing/apsdai_vectors.h"
 #include "testing/fake_clock.h"
 
@@ -55,7 +55,8 @@ TEST_F(ApsdaiVerifierTest, SeedExampleIsAuthentic) {
   // Verify the seed's own timestamp, secret and signature pass.
   ApsdaiVerifier verifier(
       Settings(LicenseVerification::kSignature, kSeedSecret), &clock_);
-  const Verdict verdict = verifier.Verify(Hook(kSeedTimestampMs, kSeedSignature));
+  const Verdict verdict =
+      verifier.Verify(Hook(kSeedTimestampMs, kSeedSignature));
   EXPECT_TRUE(verdict.authentic()) << verdict.Describe();
   EXPECT_EQ(verifier.scheme(), "apsdai");
 }
@@ -88,15 +89,16 @@ TEST_F(ApsdaiVerifierTest, ReplayIsRefused) {
   // Verify the same signed request is accepted once only.
   ApsdaiVerifier verifier(
       Settings(LicenseVerification::kSignature, kSeedSecret), &clock_);
-  ASSERT_TRUE(verifier.Verify(Hook(kSeedTimestampMs, kSeedSignature)).authentic());
+  ASSERT_TRUE(
+      verifier.Verify(Hook(kSeedTimestampMs, kSeedSignature)).authentic());
   clock_.Advance(absl::Seconds(30));
   EXPECT_EQ(verifier.Verify(Hook(kSeedTimestampMs, kSeedSignature)).reason,
             RefusalReason::kReplayed);
   // A new request, signed at a new time, still passes.
   const int64_t later = kSeedTimestampMs + 30000;
-  EXPECT_TRUE(verifier
-                  .Verify(Hook(later, ApsdaiSignature(later, Secret(kSeedSecret))))
-                  .authentic());
+  EXPECT_TRUE(
+      verifier.Verify(Hook(later, ApsdaiSignature(later, Secret(kSeedSecret))))
+          .authentic());
 }
 
 TEST_F(ApsdaiVerifierTest, ReplayCacheFullRefuses) {
@@ -133,11 +135,10 @@ TEST_F(ApsdaiVerifierTest, WindowBoundsAreInclusiveAndEnforcedBothWays) {
                         Case{now - window_ms - 1, RefusalReason::kStale},
                         Case{now + window_ms + 1, RefusalReason::kFuture},
                         Case{now - 3600 * 1000, RefusalReason::kStale}}) {
-    ApsdaiVerifier verifier(Settings(LicenseVerification::kSignature,
-                                     kSeedSecret),
-                            &clock_);
-    const Verdict verdict =
-        verifier.Verify(Hook(c.timestamp, ApsdaiSignature(c.timestamp, secret)));
+    ApsdaiVerifier verifier(
+        Settings(LicenseVerification::kSignature, kSeedSecret), &clock_);
+    const Verdict verdict = verifier.Verify(
+        Hook(c.timestamp, ApsdaiSignature(c.timestamp, secret)));
     EXPECT_EQ(verdict.reason, c.want)
         << c.timestamp - now << " ms: " << verdict.Describe();
   }
@@ -147,9 +148,9 @@ TEST_F(ApsdaiVerifierTest, MalformedTimestampsAreRefused) {
   // Verify only 13 plain digits are a timestamp.
   ApsdaiVerifier verifier(
       Settings(LicenseVerification::kSignature, kSeedSecret), &clock_);
-  for (const char* text : {"157675482798", "15767548279880", "1576754827988.0",
-                           "+576754827988", "157675482798a", " 576754827988",
-                           ""}) {
+  for (const char* text :
+       {"157675482798", "15767548279880", "1576754827988.0", "+576754827988",
+        "157675482798a", " 576754827988", ""}) {
     InboundRequest request = Hook(kSeedTimestampMs, kSeedSignature);
     request.headers[2].value = text;
     EXPECT_EQ(verifier.Verify(request).reason, RefusalReason::kBadTimestamp)
@@ -185,15 +186,19 @@ TEST_F(ApsdaiVerifierTest, PasswordModeComparesThePasswordAndAllowsRepeats) {
   // state (the token is the same on every request).
   ApsdaiVerifier verifier(
       Settings(LicenseVerification::kPassword, "plain-pass"), &clock_);
-  EXPECT_TRUE(verifier.Verify(Hook(kSeedTimestampMs, "plain-pass")).authentic());
-  EXPECT_TRUE(verifier.Verify(Hook(kSeedTimestampMs, "plain-pass")).authentic());
+  EXPECT_TRUE(
+      verifier.Verify(Hook(kSeedTimestampMs, "plain-pass")).authentic());
+  EXPECT_TRUE(
+      verifier.Verify(Hook(kSeedTimestampMs, "plain-pass")).authentic());
   EXPECT_EQ(verifier.Verify(Hook(kSeedTimestampMs, "plain-pasS")).reason,
             RefusalReason::kWrongCredentials);
-  EXPECT_EQ(verifier.Verify(Hook(kSeedTimestampMs - 3600000, "plain-pass")).reason,
-            RefusalReason::kStale);
+  EXPECT_EQ(
+      verifier.Verify(Hook(kSeedTimestampMs - 3600000, "plain-pass")).reason,
+      RefusalReason::kStale);
 }
 
-class ApsdaiVerifierVectorTest : public ::testing::TestWithParam<ApsdaiVector> {};
+class ApsdaiVerifierVectorTest : public ::testing::TestWithParam<ApsdaiVector> {
+};
 
 TEST_P(ApsdaiVerifierVectorTest, AcceptsWhatPhpSigned) {
   // Verify each PHP-made signature is authentic at its own timestamp, and

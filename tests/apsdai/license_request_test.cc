@@ -1,9 +1,8 @@
 #include "apsdai/license_request.h"
 
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -14,11 +13,11 @@
 namespace signet {
 namespace {
 
+using ::signet::testing::IsOk;
+using ::signet::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::signet::testing::IsOk;
-using ::signet::testing::StatusIs;
 
 LicenseSettings Profile(const std::string& method) {
   LicenseSettings settings;
@@ -48,9 +47,8 @@ TEST(BuildLicenseRequestTest, PostOverlaysCallerFieldsOnProfileBody) {
   ASSERT_EQ(request.headers.size(), 1u);
   EXPECT_EQ(request.headers[0].name, "X-Tenant");
   EXPECT_EQ(nlohmann::json::parse(request.body),
-            nlohmann::json({{"product", "studio"},
-                            {"seats", "5"},
-                            {"host", "build-7"}}));
+            nlohmann::json(
+                {{"product", "studio"}, {"seats", "5"}, {"host", "build-7"}}));
 }
 
 TEST(BuildLicenseRequestTest, GetSendsTheSamePairsAsAnEncodedQuery) {
@@ -92,12 +90,12 @@ TEST(ParseLicenseAnswerTest, FailCodeIsFailedPreconditionWithMessage) {
 
 TEST(ParseLicenseAnswerTest, ClientErrorStatusIsFailedPrecondition) {
   // Verify a 4xx is a refusal, with the message or else the status.
-  EXPECT_THAT(ParseLicenseAnswer(Answer(403, R"({"message":"bad token"})")),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("bad token")));
-  EXPECT_THAT(ParseLicenseAnswer(Answer(404, "<html>nope</html>")),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("HTTP 404")));
+  EXPECT_THAT(
+      ParseLicenseAnswer(Answer(403, R"({"message":"bad token"})")),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("bad token")));
+  EXPECT_THAT(
+      ParseLicenseAnswer(Answer(404, "<html>nope</html>")),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("HTTP 404")));
 }
 
 TEST(ParseLicenseAnswerTest, ServerErrorIsUnavailable) {
@@ -113,8 +111,9 @@ TEST(ParseLicenseAnswerTest, MalformedSuccessBodiesSaySo) {
         R"({"code":"SUCCESS"})", R"({"code":"SUCCESS","data":{"key":"k"}})",
         R"({"code":"SUCCESS","data":{"key":["k",7]}})"}) {
     SCOPED_TRACE(body);
-    EXPECT_THAT(ParseLicenseAnswer(Answer(200, body)),
-                StatusIs(absl::StatusCode::kUnavailable, HasSubstr("malformed")));
+    EXPECT_THAT(
+        ParseLicenseAnswer(Answer(200, body)),
+        StatusIs(absl::StatusCode::kUnavailable, HasSubstr("malformed")));
   }
 }
 

@@ -73,8 +73,8 @@ TEST(RepeatingTaskTest, OnTheTimerThreadDestructionWaitsForARunInProgress) {
   absl::Notification release;
   absl::Mutex mu;
   bool finished = false;
-  auto task = std::make_unique<RepeatingTask>(
-      &timer, absl::Milliseconds(1), [&] {
+  auto task =
+      std::make_unique<RepeatingTask>(&timer, absl::Milliseconds(1), [&] {
         if (!started.HasBeenNotified()) started.Notify();
         release.WaitForNotification();
         absl::MutexLock lock(&mu);

@@ -51,10 +51,12 @@ std::string TempFile(absl::string_view name, absl::string_view content) {
 
 TEST(CallersConfigTest, ResolvesCallersAndGrants) {
   const std::string credential = TempFile("billing", "billing-cred\n");
-  absl::StatusOr<GatewaySettings> settings = Resolve(absl::StrCat(R"(
+  absl::StatusOr<GatewaySettings> settings =
+      Resolve(absl::StrCat(R"(
 callers:
   billing:
-    credential: {file: )", credential, R"(}
+    credential: {file: )",
+                           credential, R"(}
     allow:
       - {rpcs: [CallInnoPaaS], profiles: [default]}
       - {rpcs: ["*"]}
@@ -126,10 +128,12 @@ TEST(UnixListenConfigTest, DefaultsAndNames) {
 }
 
 TEST(UnixListenConfigTest, MistakesAreNamed) {
-  for (const auto& [yaml, message] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [yaml, message] :
+       std::vector<std::pair<std::string, std::string>>{
            {"listen: \"off\"\n", "listen: \"off\" needs unix_listen"},
            {"unix_listen: {path: relative.sock}\n", "absolute path"},
-           {"unix_listen: {path: /s.sock, mode: \"0999\"}\n", "octal file mode"},
+           {"unix_listen: {path: /s.sock, mode: \"0999\"}\n",
+            "octal file mode"},
            {"unix_listen: {path: /s.sock, mode: \"0440\"}\n", "owner needs"},
            {"unix_listen: {path: /s.sock, owner: no-such-user-x}\n",
             "no user \"no-such-user-x\""},
@@ -159,8 +163,10 @@ TEST(UpstreamConfigTest, DefaultsAreBreakerOnAndTokenRetries) {
 
 TEST(UpstreamConfigTest, ResolvesTlsBreakerAndRetry) {
   const std::string ca = TempFile("ca.pem", "-----BEGIN CERTIFICATE-----\n");
-  const std::string cert = TempFile("cert.pem", "-----BEGIN CERTIFICATE-----\n");
-  absl::StatusOr<config::v1::Config> config = ParseConfigText(absl::StrCat(R"(
+  const std::string cert =
+      TempFile("cert.pem", "-----BEGIN CERTIFICATE-----\n");
+  absl::StatusOr<config::v1::Config> config =
+      ParseConfigText(absl::StrCat(R"(
 max_headers: 10
 max_header_bytes: 512
 innopaas:
@@ -169,8 +175,10 @@ innopaas:
     app_key: {value: k}
     authorization: {value: a}
     upstream:
-      ca_bundle: )", ca, R"(
-      client_cert: )", cert, R"(
+      ca_bundle: )",
+                                   ca, R"(
+      client_cert: )",
+                                   cert, R"(
       client_key: {value: "-----BEGIN PRIVATE KEY-----"}
       circuit_breaker: {failure_threshold: 2, cool_down: 3s}
       retry: {max_attempts: 5, initial_backoff: 10ms, max_backoff: 1s,
@@ -266,7 +274,8 @@ TEST(UpstreamConfigTest, MistakesAreNamed) {
             "innopaas.x.upstream.ca_bundle: cannot read \"/no/such/ca.pem\""},
            {"{client_cert: " + cert + "}",
             "client_cert and client_key go together"},
-           {"{client_key: {value: k}}", "client_cert and client_key go together"},
+           {"{client_key: {value: k}}",
+            "client_cert and client_key go together"},
            {"{circuit_breaker: {cool_down: soon}}",
             "innopaas.x.upstream.circuit_breaker.cool_down"},
            {"{retry: {max_attempts: 11}}", "retry.max_attempts: at most 10"},
@@ -277,8 +286,9 @@ TEST(UpstreamConfigTest, MistakesAreNamed) {
     absl::StatusOr<config::v1::Config> config =
         ParseConfigText(head + upstream + "\n");
     ASSERT_THAT(config, IsOk());
-    EXPECT_THAT(ResolveConfig(*config),
-                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(message)));
+    EXPECT_THAT(
+        ResolveConfig(*config),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(message)));
   }
 }
 

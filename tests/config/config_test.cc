@@ -28,7 +28,8 @@ class ConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = ::testing::TempDir();
-    openapi_secret_path_ = WriteFile("openapi-secret", absl::StrCat(kOpenApiSecret, "\n"));
+    openapi_secret_path_ =
+        WriteFile("openapi-secret", absl::StrCat(kOpenApiSecret, "\n"));
     auth_path_ = WriteFile("innopaas-authorization", "auth-value");
     license_path_ = WriteFile("license-secret", kLicenseSecret);
     ASSERT_EQ(setenv("SIGNET_TEST_APP_KEY", "app-key-value", 1), 0);
@@ -139,9 +140,9 @@ openapi:
 }
 
 TEST_F(ConfigTest, UnknownKeyIsNamed) {
-  EXPECT_THAT(Resolve("listen: 127.0.0.1:1\nlisten_adress: x\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("listen_adress")));
+  EXPECT_THAT(
+      Resolve("listen: 127.0.0.1:1\nlisten_adress: x\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("listen_adress")));
   EXPECT_THAT(Resolve(R"(
 openapi:
   default:
@@ -180,12 +181,14 @@ TEST_F(ConfigTest, BadUrlsAreRefused) {
        {"not a url", "ftp://x.example", "https://", "https://u:p@x.example",
         "https://x.example/?q=1", "https://x.example/#f", "x.example"}) {
     SCOPED_TRACE(url);
-    absl::StatusOr<GatewaySettings> settings = Resolve(absl::StrCat(R"(
+    absl::StatusOr<GatewaySettings> settings =
+        Resolve(absl::StrCat(R"(
 openapi:
   default:
     app_id: a
     app_secret: {value: v}
-    base_url: ")", url, "\"\n"));
+    base_url: ")",
+                             url, "\"\n"));
     EXPECT_THAT(settings, StatusIs(absl::StatusCode::kInvalidArgument,
                                    HasSubstr("openapi.default.base_url")));
     // A URL with credentials is not echoed.
@@ -216,7 +219,8 @@ openapi:
     base_url: https://x.example
     app_id: a
     app_secret: {value: v}
-    max_ttl: ")", duration, "\"\n")),
+    max_ttl: ")",
+                                     duration, "\"\n")),
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          HasSubstr("openapi.default.max_ttl")));
   }
@@ -264,7 +268,8 @@ openapi:
 }
 
 TEST_F(ConfigTest, UnknownZoneIsNamed) {
-  EXPECT_THAT(Resolve(R"(
+  EXPECT_THAT(
+      Resolve(R"(
 openapi:
   default:
     base_url: https://x.example
@@ -272,8 +277,7 @@ openapi:
     app_secret: {value: v}
     expire_time_zone: Mars/Olympus
 )"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("Mars/Olympus")));
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Mars/Olympus")));
 }
 
 TEST_F(ConfigTest, ZoneNamesThatAreFilePathsAreRefused) {
@@ -287,7 +291,8 @@ openapi:
     base_url: https://x.example
     app_id: a
     app_secret: {value: v}
-    expire_time_zone: ")", zone, "\"\n")),
+    expire_time_zone: ")",
+                                     zone, "\"\n")),
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          HasSubstr("is not an IANA zone name")));
   }
@@ -349,11 +354,13 @@ inbound_routes:
   EXPECT_EQ(settings->admin_listen, "");
   ASSERT_EQ(settings->inbound.size(), 3u);
   EXPECT_TRUE(settings->inbound.at("hooks").innopaas_webhook.has_value());
-  const ApsdaiInboundSettings& licenses = *settings->inbound.at("licenses").apsdai;
+  const ApsdaiInboundSettings& licenses =
+      *settings->inbound.at("licenses").apsdai;
   EXPECT_EQ(licenses.verification, LicenseVerification::kPassword);
   EXPECT_EQ(licenses.window, absl::Seconds(90));
   EXPECT_EQ(licenses.replay_cache_size, 7u);
-  const ApsdaiInboundSettings& defaults = *settings->inbound.at("signed").apsdai;
+  const ApsdaiInboundSettings& defaults =
+      *settings->inbound.at("signed").apsdai;
   EXPECT_EQ(defaults.verification, LicenseVerification::kSignature);
   EXPECT_EQ(defaults.window, absl::Minutes(5));
   EXPECT_EQ(defaults.replay_cache_size, 100000u);
@@ -447,14 +454,14 @@ TEST_F(ConfigTest, SyntaxErrorsAndEmptyConfigs) {
   EXPECT_THAT(Resolve("listen: [unclosed"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("not valid YAML")));
-  EXPECT_THAT(Resolve(""), StatusIs(absl::StatusCode::kInvalidArgument,
-                                    HasSubstr("empty")));
-  EXPECT_THAT(Resolve("- a\n- b\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("mapping")));
-  EXPECT_THAT(Resolve("listen: 127.0.0.1:1\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("no profiles")));
+  EXPECT_THAT(Resolve(""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty")));
+  EXPECT_THAT(
+      Resolve("- a\n- b\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("mapping")));
+  EXPECT_THAT(
+      Resolve("listen: 127.0.0.1:1\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no profiles")));
 }
 
 TEST_F(ConfigTest, SecretValuesNeverAppearInErrors) {

@@ -29,13 +29,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "apsdai/apsdai_signer.h"
+#include "apsdai/apsdai_verifier.h"
 #include "common/clock.h"
 #include "config/settings.h"
 #include "fuzz_check.h"
-#include "apsdai/apsdai_verifier.h"
 #include "inbound/inbound_request.h"
 #include "innopaas/webhook_verifier.h"
-#include "apsdai/apsdai_signer.h"
 
 namespace signet {
 namespace {

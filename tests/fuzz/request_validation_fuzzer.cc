@@ -33,10 +33,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "config/settings.h"
-#include "upstream/forward_request.h"
 #include "fuzz_check.h"
 #include "http/base_url.h"
 #include "http/request_validation.h"
+#include "upstream/forward_request.h"
 
 namespace signet {
 namespace {

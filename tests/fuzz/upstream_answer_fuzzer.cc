@@ -17,9 +17,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "apsdai/license_request.h"
 #include "fuzz_check.h"
 #include "http/http_types.h"
-#include "apsdai/license_request.h"
 #include "openapi/token_request.h"
 #include "openapi/verify_request.h"
 

@@ -34,7 +34,6 @@ class RecordingObserver final : public CircuitObserver {
 
 class CircuitBreakerTest : public ::testing::Test {
  protected:
-
   // Sends one request; returns where its outcome will land.
   std::shared_ptr<absl::StatusOr<HttpResponse>> Send() {
     auto outcome = std::make_shared<absl::StatusOr<HttpResponse>>(

@@ -68,8 +68,8 @@ class ParkingHandler {
 class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto client = CurlMultiClient::Create(CurlMultiClient::Options(),
-                                          SystemClock::Get());
+    auto client =
+        CurlMultiClient::Create(CurlMultiClient::Options(), SystemClock::Get());
     ASSERT_THAT(client, IsOk());
     client_ = *std::move(client);
   }
@@ -110,8 +110,8 @@ TEST_F(HttpServerTest, AnswerFromAnotherThreadLaterReachesTheClient) {
   HttpRequest request;
   request.method = "PUT";
   request.url = "/p/a%2Fb?x=%2B1";
-  request.headers = {{"X-Token", "abc%2B%3D"}, {"X-Twice", "1"},
-                     {"X-Twice", "2"}};
+  request.headers = {
+      {"X-Token", "abc%2B%3D"}, {"X-Twice", "1"}, {"X-Twice", "2"}};
   request.body = "payload";
   absl::Notification done;
   std::optional<absl::StatusOr<HttpResponse>> answer;
@@ -179,9 +179,7 @@ TEST_F(HttpServerTest, StopWaitsForAnAnswerWithinTheGrace) {
   std::optional<absl::StatusOr<HttpResponse>> answer;
   SendAsync(request, &done, &answer);
   handler_.AwaitParked(1);
-  std::thread answering([this] {
-    handler_.Answer(0, 200);
-  });
+  std::thread answering([this] { handler_.Answer(0, 200); });
   server_->Stop(absl::Seconds(10));
   answering.join();
   done.WaitForNotification();

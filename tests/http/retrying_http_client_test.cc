@@ -57,10 +57,9 @@ class RetryingHttpClientTest : public ::testing::Test {
     request.url = "http://upstream.test/token";
     request.body = "{\"app_id\":\"a\"}";
     request.deadline = clock_.Now() + deadline_in;
-    client_.Send(std::move(request),
-                 [outcome](absl::StatusOr<HttpResponse> a) {
-                   *outcome = std::move(a);
-                 });
+    client_.Send(std::move(request), [outcome](absl::StatusOr<HttpResponse> a) {
+      *outcome = std::move(a);
+    });
     return outcome;
   }
 
@@ -80,7 +79,8 @@ class RetryingHttpClientTest : public ::testing::Test {
   RetryingHttpClient& client_;
 };
 
-TEST_F(RetryingHttpClientTest, RetriesTransportErrorsAndServerErrorsThenDelivers) {
+TEST_F(RetryingHttpClientTest,
+       RetriesTransportErrorsAndServerErrorsThenDelivers) {
   auto outcome = Send();
   upstream_.Complete(absl::UnavailableError("connection refused"));
   EXPECT_EQ(scheduler_.pending(), 1);

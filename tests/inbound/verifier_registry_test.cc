@@ -10,9 +10,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "apsdai/apsdai_signer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "apsdai/apsdai_signer.h"
 #include "testing/fake_clock.h"
 #include "testing/status_matchers.h"
 

@@ -72,9 +72,10 @@ TEST(InnoPaasWebhookVerifierTest, MissingHeaderIsNamed) {
 TEST(InnoPaasWebhookVerifierTest, DuplicatedHeaderIsRefusedEvenIfOneMatches) {
   // Verify two values of a header refuse, whichever order they come in.
   InnoPaasWebhookVerifier verifier = MakeVerifier();
-  const Verdict verdict = verifier.Verify(Push({{"UserName", kUser},
-                                                {"Authorization", kAuthorization},
-                                                {"authorization", "other"}}));
+  const Verdict verdict =
+      verifier.Verify(Push({{"UserName", kUser},
+                            {"Authorization", kAuthorization},
+                            {"authorization", "other"}}));
   EXPECT_EQ(verdict.reason, RefusalReason::kDuplicateHeader);
   EXPECT_EQ(verifier
                 .Verify(Push({{"UserName", "x"},

@@ -148,12 +148,11 @@ TEST_F(CallLifetimeTest, CallWaitingOnATokenOutlivesTwoReloads) {
   grpc::Status status;
   bool done = false;
   absl::Mutex mu;
-  stub_->async()->GetToken(&context, &request, &response,
-                           [&](grpc::Status s) {
-                             absl::MutexLock lock(&mu);
-                             status = std::move(s);
-                             done = true;
-                           });
+  stub_->async()->GetToken(&context, &request, &response, [&](grpc::Status s) {
+    absl::MutexLock lock(&mu);
+    status = std::move(s);
+    done = true;
+  });
   // Each rewrite changes the profile, so the reload builds a new one.
   int reloads = 0;
   for (const char* refresh_before : {"4m", "3m"}) {

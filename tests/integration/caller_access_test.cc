@@ -37,29 +37,31 @@ class CallerAccessTest : public testing::GatewayFixture {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(StartEmulator());
-    billing_credential_path_ =
-        WriteTempFile("billing-credential", absl::StrCat(kBillingCredential, "\n"));
+    billing_credential_path_ = WriteTempFile(
+        "billing-credential", absl::StrCat(kBillingCredential, "\n"));
     socket_path_ = absl::StrCat(::testing::TempDir(), "/signet-access-",
                                 getpid(), ".sock");
     // As root, hand the socket to "nobody" to see the owner applied;
     // otherwise to ourselves.
     owner_uid_ = geteuid() == 0 ? 65534 : geteuid();
     owner_gid_ = geteuid() == 0 ? 65534 : getegid();
-    const std::string config = absl::StrCat(
-        EmulatorConfig(emulator_.port), R"(
+    const std::string config = absl::StrCat(EmulatorConfig(emulator_.port), R"(
 watch_interval: 100ms
 callers:
   billing:
-    credential: {file: )", billing_credential_path_, R"(}
+    credential: {file: )",
+                                            billing_credential_path_, R"(}
     allow:
       - {rpcs: [CallInnoPaaS], profiles: [default]}
   ops:
     credential: {env: SIGNET_TEST_OPS_KEY}
     allow: [{rpcs: ["*"]}]
 unix_listen:
-  path: )", socket_path_, R"(
+  path: )",
+                                            socket_path_, R"(
   mode: "0600"
-  owner: ")", owner_uid_, ":", owner_gid_, R"("
+  owner: ")",
+                                            owner_uid_, ":", owner_gid_, R"("
 )");
     // The env name ends in _KEY, so the log scan looks for it too.
     ASSERT_NO_FATAL_FAILURE(
@@ -134,7 +136,8 @@ TEST_F(CallerAccessTest, AMissingOrWrongCredentialIsUnauthenticated) {
     const grpc::Status status = CallInnoPaaS(credential);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
     if (!credential.empty()) {
-      EXPECT_THAT(status.error_message(), ::testing::Not(HasSubstr(credential)));
+      EXPECT_THAT(status.error_message(),
+                  ::testing::Not(HasSubstr(credential)));
     }
   }
   EXPECT_EQ(Stats().total, 0);
@@ -147,8 +150,7 @@ TEST_F(CallerAccessTest, HealthNeedsNoCredential) {
   grpc::health::v1::HealthCheckRequest request;
   grpc::health::v1::HealthCheckResponse response;
   ASSERT_TRUE(health->Check(&context, request, &response).ok());
-  EXPECT_EQ(response.status(),
-            grpc::health::v1::HealthCheckResponse::SERVING);
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 }
 
 TEST_F(CallerAccessTest, ARotatedCallerCredentialReplacesTheOldOne) {
@@ -189,9 +191,9 @@ TEST_F(CallerAccessTest, TheUnixSocketHasItsModeAndOwnerAndServes) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.status(), 200);
   // The same authorization applies on the socket.
-  EXPECT_EQ(unix_stub->CallInnoPaaS(As("").get(), request, &response)
-                .error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      unix_stub->CallInnoPaaS(As("").get(), request, &response).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(CallerAccessTest, AFloodOfRefusedCallsWritesFewShortLogLines) {

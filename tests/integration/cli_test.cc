@@ -25,7 +25,7 @@ struct CliRun {
 };
 
 CliRun RunSignet(std::vector<std::string> args,
-              std::vector<std::pair<std::string, std::string>> env = {}) {
+                 std::vector<std::pair<std::string, std::string>> env = {}) {
   args.insert(args.begin(), std::string(SignetBinaryPath()));
   absl::StatusOr<std::unique_ptr<ChildProcess>> process =
       ChildProcess::Start(std::move(args), std::move(env));
@@ -36,7 +36,8 @@ CliRun RunSignet(std::vector<std::string> args,
   // A sanitizer report's exit code can look like an expected one (UBSan's
   // is 1), so the sanitizer builds need the output checked too.
   const std::string output = (*process)->Output();
-  const absl::optional<std::string> report = testing::FindSanitizerReport(output);
+  const absl::optional<std::string> report =
+      testing::FindSanitizerReport(output);
   EXPECT_FALSE(report.has_value()) << "signet wrote a sanitizer report:\n"
                                    << *report;
   return {code.value_or(-1), output};

@@ -218,11 +218,10 @@ class FaultInjectionTest : public testing::GatewayFixture {
   // DEADLINE_EXCEEDED and freed its in-flight slot, within a second of the
   // caller seeing the deadline pass (not when the upstream gives up).
   void ExpectGatewayEndedItAtTheDeadline(absl::string_view method) {
-    EXPECT_THAT(WaitForMetric(signet_, RpcCount(method, "DEADLINE_EXCEEDED"),
-                              1, absl::Seconds(1)),
+    EXPECT_THAT(WaitForMetric(signet_, RpcCount(method, "DEADLINE_EXCEEDED"), 1,
+                              absl::Seconds(1)),
                 IsOk());
-    EXPECT_THAT(WaitForMetric(signet_, kInFlight, 0, absl::Seconds(1)),
-                IsOk());
+    EXPECT_THAT(WaitForMetric(signet_, kInFlight, 0, absl::Seconds(1)), IsOk());
   }
 
   // The readiness health service answers SERVING, and no gateway call is

@@ -130,8 +130,8 @@ TEST_F(ForwardingTest, InnoPaaSPostCarriesTheBodyByteForByte) {
   const json echo = json::parse(response.body());
   EXPECT_EQ(echo["method"], "POST");
   std::string received;
-  ASSERT_TRUE(absl::Base64Unescape(echo["body_base64"].get<std::string>(),
-                                   &received));
+  ASSERT_TRUE(
+      absl::Base64Unescape(echo["body_base64"].get<std::string>(), &received));
   EXPECT_EQ(received, body);
   EXPECT_THAT(HeaderValues(echo, "Content-Length"),
               ElementsAre(absl::StrCat(body.size())));
@@ -337,10 +337,11 @@ TEST_F(ForwardingTest, OpenApiRetriesOnceWithAFreshTokenAfterRevocation) {
 }
 
 TEST_F(ForwardingTest, OpenApiSecondRefusalIsReturnedAsItIs) {
-  ASSERT_THAT(PostEmulatorControl(
-                  emulator_.port, "/__faults",
-                  R"({"mode":"error","status":401,"route":"verify","count":2})"),
-              IsOk());
+  ASSERT_THAT(
+      PostEmulatorControl(
+          emulator_.port, "/__faults",
+          R"({"mode":"error","status":401,"route":"verify","count":2})"),
+      IsOk());
   v1::CallOpenAPIRequest request;
   request.set_method("GET");
   request.set_path("/api/v5/authentication/verify");

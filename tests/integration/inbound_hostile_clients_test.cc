@@ -9,12 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "apsdai/apsdai_signer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "integration/gateway_fixture.h"
 #include "integration/signet_child.h"
 #include "secrets/secret.h"
-#include "apsdai/apsdai_signer.h"
 #include "testing/raw_socket.h"
 #include "testing/status_matchers.h"
 

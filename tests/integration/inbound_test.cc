@@ -19,11 +19,11 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "apsdai/apsdai_signer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "http/curl_multi_client.h"
 #include "http/http_server.h"
-#include "apsdai/apsdai_signer.h"
 #include "integration/gateway_fixture.h"
 #include "integration/signet_child.h"
 #include "signet/v1/gateway.grpc.pb.h"
@@ -125,8 +125,8 @@ class InboundTest : public testing::GatewayFixture {
                       {"SIGNET_TEST_HOOK_AUTHORIZATION", kHookAuthorization},
                       {"SIGNET_TEST_APSDAI_SECRET", kApsdaiSecret}}));
     ASSERT_NE(signet_.inbound_address, "off");
-    auto http = CurlMultiClient::Create(CurlMultiClient::Options(),
-                                        SystemClock::Get());
+    auto http =
+        CurlMultiClient::Create(CurlMultiClient::Options(), SystemClock::Get());
     ASSERT_THAT(http, IsOk());
     http_ = *std::move(http);
   }
@@ -180,7 +180,8 @@ class InboundTest : public testing::GatewayFixture {
                                          absl::string_view name) {
     std::vector<std::string> values;
     for (const HttpHeader& header : headers) {
-      if (absl::EqualsIgnoreCase(header.name, name)) values.push_back(header.value);
+      if (absl::EqualsIgnoreCase(header.name, name))
+        values.push_back(header.value);
     }
     return values;
   }
@@ -323,35 +324,40 @@ TEST_F(InboundTest, InauthenticRequestsAreRefusedAndNothingReachesTheTarget) {
   };
   cases.push_back({"wrong authorization", push([](HttpRequest& r) {
                      r.headers[2].value = "Bearer guess";
-                   }), 401, "wrong_credentials"});
+                   }),
+                   401, "wrong_credentials"});
   cases.push_back({"wrong user", push([](HttpRequest& r) {
                      r.headers[1].value = "hook-usr";
-                   }), 401, "wrong_credentials"});
+                   }),
+                   401, "wrong_credentials"});
   cases.push_back({"missing user", push([](HttpRequest& r) {
                      r.headers.erase(r.headers.begin() + 1);
-                   }), 401, "missing_header"});
+                   }),
+                   401, "missing_header"});
   cases.push_back({"duplicated authorization", push([](HttpRequest& r) {
                      r.headers.push_back({"authorization", kHookAuthorization});
-                   }), 401, "duplicate_header"});
+                   }),
+                   401, "duplicate_header"});
   cases.push_back({"body over the limit", push([](HttpRequest& r) {
                      r.body = std::string(5000, 'x');
-                   }), 413, "too large"});
-  cases.push_back({"no route", push([](HttpRequest& r) {
-                     r.url = "/hooks/other";
-                   }), 404, "no inbound route"});
-  cases.push_back({"route is exact", push([](HttpRequest& r) {
-                     r.url = "/hooks/innopaas/";
-                   }), 404, "no inbound route"});
-  cases.push_back({"stale", ApsdaiHook(now - 600000, Signed(now - 600000)),
-                   401, "stale"});
+                   }),
+                   413, "too large"});
+  cases.push_back({"no route",
+                   push([](HttpRequest& r) { r.url = "/hooks/other"; }), 404,
+                   "no inbound route"});
+  cases.push_back({"route is exact",
+                   push([](HttpRequest& r) { r.url = "/hooks/innopaas/"; }),
+                   404, "no inbound route"});
+  cases.push_back(
+      {"stale", ApsdaiHook(now - 600000, Signed(now - 600000)), 401, "stale"});
   cases.push_back({"future", ApsdaiHook(now + 600000, Signed(now + 600000)),
                    401, "future"});
   cases.push_back({"wrong signature", ApsdaiHook(now, Signed(now + 1)), 401,
                    "wrong_credentials"});
-  cases.push_back({"decoded signature",
-                   ApsdaiHook(now, absl::StrReplaceAll(
-                                       Signed(now), {{"%3D", "="}})),
-                   401, "wrong_credentials"});
+  cases.push_back(
+      {"decoded signature",
+       ApsdaiHook(now, absl::StrReplaceAll(Signed(now), {{"%3D", "="}})), 401,
+       "wrong_credentials"});
   HttpRequest agent = ApsdaiHook(now, Signed(now));
   agent.headers[1].value = "curl/7.88.1";
   cases.push_back({"wrong user agent", agent, 401, "wrong_user_agent"});
@@ -360,7 +366,8 @@ TEST_F(InboundTest, InauthenticRequestsAreRefusedAndNothingReachesTheTarget) {
   cases.push_back({"no timestamp", no_time, 401, "missing_header"});
 
   for (const Case& c : cases) {
-    absl::StatusOr<HttpResponse> answer = Send(signet_.inbound_address, c.request);
+    absl::StatusOr<HttpResponse> answer =
+        Send(signet_.inbound_address, c.request);
     ASSERT_THAT(answer, IsOk()) << c.name;
     EXPECT_EQ(answer->status, c.status) << c.name << ": " << answer->body;
     EXPECT_THAT(answer->body, HasSubstr(c.reason)) << c.name;
@@ -434,9 +441,10 @@ TEST_F(InboundTest, MetricsCountVerdictsByReason) {
   EXPECT_THAT(metrics->body,
               HasSubstr("signet_inbound_verified_total{profile=\"hooks\","
                         "scheme=\"innopaas_webhook\"} 1"));
-  EXPECT_THAT(metrics->body,
-              HasSubstr("signet_inbound_refused_total{profile=\"hooks\","
-                        "reason=\"wrong_credentials\",scheme=\"innopaas_webhook\"} 2"));
+  EXPECT_THAT(
+      metrics->body,
+      HasSubstr("signet_inbound_refused_total{profile=\"hooks\","
+                "reason=\"wrong_credentials\",scheme=\"innopaas_webhook\"} 2"));
 
   for (const char* path : {"/healthz", "/readyz"}) {
     HttpRequest probe;
@@ -482,14 +490,14 @@ TEST_F(InboundTest, NoInboundSecretInTheLogs) {
   wrong.headers[1].value = "intruder";
   ASSERT_THAT(Send(signet_.inbound_address, wrong), IsOk());
   const int64_t now = NowMs();
-  ASSERT_THAT(Send(signet_.inbound_address, ApsdaiHook(now, Signed(now))), IsOk());
+  ASSERT_THAT(Send(signet_.inbound_address, ApsdaiHook(now, Signed(now))),
+              IsOk());
   signet_.process->Signal(SIGTERM);
   ASSERT_THAT(signet_.process->WaitForExit(absl::Seconds(20)), IsOk());
   const std::string logs = signet_.process->Output();
   EXPECT_THAT(logs, HasSubstr("inbound request refused"));
-  for (const std::string& secret :
-       {std::string(kHookAuthorization), std::string(kApsdaiSecret),
-        Signed(now)}) {
+  for (const std::string& secret : {std::string(kHookAuthorization),
+                                    std::string(kApsdaiSecret), Signed(now)}) {
     EXPECT_THAT(logs, Not(HasSubstr(secret)));
   }
 }

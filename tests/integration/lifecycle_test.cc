@@ -137,7 +137,8 @@ TEST_F(LifecycleTest, TokensArePrewarmedBeforeServing) {
       signet_.process->WaitForLine("\"msg\":\"ready\"", absl::Seconds(1)),
       IsOk());
   // The token was fetched without any caller asking.
-  absl::StatusOr<testing::EmulatorStats> stats = GetEmulatorStats(emulator_.port);
+  absl::StatusOr<testing::EmulatorStats> stats =
+      GetEmulatorStats(emulator_.port);
   ASSERT_THAT(stats, IsOk());
   EXPECT_EQ(stats->tokens_issued, 1);
   EXPECT_EQ(Health(), HealthCheckResponse::SERVING);
@@ -209,10 +210,10 @@ TEST_F(LifecycleTest, CoreDumpsAreOffUnlessAllowed) {
 }
 
 TEST_F(LifecycleTest, NotReadyUntilTheTokenUpstreamRecovers) {
-  ASSERT_THAT(PostEmulatorControl(
-                  emulator_.port, "/__faults",
-                  R"({"mode":"error","status":503,"route":"token"})"),
-              IsOk());
+  ASSERT_THAT(
+      PostEmulatorControl(emulator_.port, "/__faults",
+                          R"({"mode":"error","status":503,"route":"token"})"),
+      IsOk());
   ASSERT_NO_FATAL_FAILURE(StartGateway(PrewarmConfig(emulator_.port)));
   ASSERT_THAT(
       signet_.process->WaitForLine("\"msg\":\"not ready\"", absl::Seconds(1)),
@@ -224,8 +225,9 @@ TEST_F(LifecycleTest, NotReadyUntilTheTokenUpstreamRecovers) {
   ASSERT_THAT(readyz, IsOk());
   EXPECT_EQ(readyz->status, 503);
 
-  ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults", R"({"mode":"none"})"),
-              IsOk());
+  ASSERT_THAT(
+      PostEmulatorControl(emulator_.port, "/__faults", R"({"mode":"none"})"),
+      IsOk());
   ASSERT_THAT(
       signet_.process->WaitForLine("\"msg\":\"ready\"", absl::Seconds(20)),
       IsOk());

@@ -68,10 +68,10 @@ TEST_F(ObservabilityTest, MetricsCountRpcsTokensAndUpstreamRequests) {
   ASSERT_TRUE(GetToken("default").ok());  // miss: one fetch
   ASSERT_TRUE(GetToken("default").ok());  // hit
   EXPECT_EQ(GetToken("nope").error_code(), grpc::StatusCode::NOT_FOUND);
-  ASSERT_THAT(PostEmulatorControl(
-                  emulator_.port, "/__faults",
-                  R"({"mode":"error","status":500,"route":"token"})"),
-              IsOk());
+  ASSERT_THAT(
+      PostEmulatorControl(emulator_.port, "/__faults",
+                          R"({"mode":"error","status":500,"route":"token"})"),
+      IsOk());
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   v1::GetTokenRequest force;
@@ -80,28 +80,37 @@ TEST_F(ObservabilityTest, MetricsCountRpcsTokensAndUpstreamRequests) {
   EXPECT_FALSE(stub_->GetToken(&context, force, &ignored).ok());
 
   const std::string metrics = Scrape();
-  EXPECT_EQ(Sample(metrics, "signet_rpc_duration_seconds_count{code=\"OK\","
-                            "method=\"GetToken\",profile=\"default\"}"),
+  EXPECT_EQ(Sample(metrics,
+                   "signet_rpc_duration_seconds_count{code=\"OK\","
+                   "method=\"GetToken\",profile=\"default\"}"),
             2);
-  EXPECT_EQ(Sample(metrics, "signet_rpc_duration_seconds_count{code=\"NOT_FOUND\","
-                            "method=\"GetToken\",profile=\"none\"}"),
+  EXPECT_EQ(Sample(metrics,
+                   "signet_rpc_duration_seconds_count{code=\"NOT_FOUND\","
+                   "method=\"GetToken\",profile=\"none\"}"),
             1);
   EXPECT_EQ(Sample(metrics, "signet_rpc_in_flight"), 0);
-  EXPECT_EQ(Sample(metrics, "signet_token_cache_hits_total{profile=\"default\"}"), 1);
-  EXPECT_EQ(Sample(metrics, "signet_token_cache_misses_total{profile=\"default\"}"), 1);
-  EXPECT_EQ(Sample(metrics, "signet_token_refreshes_total{profile=\"default\"}"), 2);
   EXPECT_EQ(
-      Sample(metrics, "signet_token_refresh_failures_total{profile=\"default\"}"), 1);
+      Sample(metrics, "signet_token_cache_hits_total{profile=\"default\"}"), 1);
+  EXPECT_EQ(
+      Sample(metrics, "signet_token_cache_misses_total{profile=\"default\"}"),
+      1);
+  EXPECT_EQ(
+      Sample(metrics, "signet_token_refreshes_total{profile=\"default\"}"), 2);
+  EXPECT_EQ(Sample(metrics,
+                   "signet_token_refresh_failures_total{profile=\"default\"}"),
+            1);
   const double expiry =
       Sample(metrics, "signet_token_expiry_seconds{profile=\"default\"}");
   EXPECT_GT(expiry, 3600);  // the emulator issues ~2 h tokens
   EXPECT_LE(expiry, 7200);
-  EXPECT_EQ(Sample(metrics, "signet_upstream_request_duration_seconds_count{"
-                            "profile=\"default\",status=\"200\"}"),
+  EXPECT_EQ(Sample(metrics,
+                   "signet_upstream_request_duration_seconds_count{"
+                   "profile=\"default\",status=\"200\"}"),
             1);
   // The failed refresh is one fetch of three attempts (retried 5xx).
-  EXPECT_EQ(Sample(metrics, "signet_upstream_request_duration_seconds_count{"
-                            "profile=\"default\",status=\"500\"}"),
+  EXPECT_EQ(Sample(metrics,
+                   "signet_upstream_request_duration_seconds_count{"
+                   "profile=\"default\",status=\"500\"}"),
             3);
   EXPECT_GE(Sample(metrics, "signet_upstream_connections_opened_total"), 1);
 }
@@ -147,9 +156,10 @@ TEST_F(ObservabilityTest, AccessLineAndRequestIdReachTheUpstream) {
     if (header[0] == "X-Request-Id") seen = header[1];
   }
   EXPECT_TRUE(std::regex_match(seen, std::regex("[0-9a-f]{32}"))) << seen;
-  EXPECT_THAT(signet_.process->WaitForLine(
-                  absl::StrCat("\"request_id\":\"", seen, "\""), absl::Seconds(10)),
-              IsOk());
+  EXPECT_THAT(
+      signet_.process->WaitForLine(
+          absl::StrCat("\"request_id\":\"", seen, "\""), absl::Seconds(10)),
+      IsOk());
 }
 
 TEST(LogScanTest, ASecretInTheLogFailsTheTest) {

@@ -30,12 +30,12 @@ TEST_F(PythonClientTest, ExampleCallsEveryRpc) {
   EXPECT_THAT(output, HasSubstr("from_cache=False, then from_cache=True"));
   EXPECT_THAT(output, HasSubstr("Verify: valid=True"));
   EXPECT_THAT(output, HasSubstr("Verify(bogus): valid=False"));
-  EXPECT_THAT(output,
-              HasSubstr("CallInnoPaaS: status=200 upstream saw POST "
-                        "/innopaas/v1/messages?lang=en"));
+  EXPECT_THAT(output, HasSubstr("CallInnoPaaS: status=200 upstream saw POST "
+                                "/innopaas/v1/messages?lang=en"));
   EXPECT_THAT(output, HasSubstr("CallOpenAPI: status=200 result='success'"));
   EXPECT_THAT(output, HasSubstr("FetchLicenses: code=SUCCESS keys=["));
-  EXPECT_THAT(output, HasSubstr("CallInnoPaaS(/v1/../admin): INVALID_ARGUMENT"));
+  EXPECT_THAT(output,
+              HasSubstr("CallInnoPaaS(/v1/../admin): INVALID_ARGUMENT"));
 }
 
 }  // namespace

@@ -62,8 +62,8 @@ TEST_F(TokenPathTest, HealthReportsServing) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
   grpc::health::v1::HealthCheckResponse response;
-  const grpc::Status status =
-      health->Check(&context, grpc::health::v1::HealthCheckRequest(), &response);
+  const grpc::Status status = health->Check(
+      &context, grpc::health::v1::HealthCheckRequest(), &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 }
@@ -166,9 +166,9 @@ TEST_F(TokenPathTest, VerifyValidAndInvalid) {
 TEST_F(TokenPathTest, VerifyReportsARevokedToken) {
   v1::GetTokenResponse token;
   ASSERT_TRUE(GetToken(v1::GetTokenRequest(), &token).ok());
-  ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__revoke",
-                                  absl::StrCat(R"({"token":")", token.token(),
-                                               R"("})")),
+  ASSERT_THAT(PostEmulatorControl(
+                  emulator_.port, "/__revoke",
+                  absl::StrCat(R"({"token":")", token.token(), R"("})")),
               IsOk());
   v1::VerifyRequest request;
   request.set_token(token.token());
@@ -208,9 +208,9 @@ TEST_F(TokenPathTest, HangingUpstreamIsDeadlineExceeded) {
   const grpc::Status status = stub_->Verify(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_LT(absl::Now() - start, absl::Seconds(3));
-  ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults",
-                                  R"({"mode":"none"})"),
-              IsOk());
+  ASSERT_THAT(
+      PostEmulatorControl(emulator_.port, "/__faults", R"({"mode":"none"})"),
+      IsOk());
 }
 
 // Waiting for a shared token fetch (bounded by token_timeout, 5 s here)
@@ -221,9 +221,9 @@ TEST_F(TokenPathTest, CallsWaitingOnAHangingTokenFetchEndAtTheirDeadline) {
                                   R"({"mode":"hang","route":"token"})"),
               IsOk());
   v1::GetTokenResponse token;
-  EXPECT_EQ(GetToken(v1::GetTokenRequest(), &token, absl::Seconds(1))
-                .error_code(),
-            grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(
+      GetToken(v1::GetTokenRequest(), &token, absl::Seconds(1)).error_code(),
+      grpc::StatusCode::DEADLINE_EXCEEDED);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
   v1::CallOpenAPIRequest call;
@@ -241,18 +241,19 @@ TEST_F(TokenPathTest, CallsWaitingOnAHangingTokenFetchEndAtTheirDeadline) {
     const double in_flight =
         MetricSample(metrics->body, "signet_rpc_in_flight").value_or(-1);
     const double timed_out =
-        MetricSample(metrics->body,
-                     "signet_rpc_duration_seconds_count{code=\"DEADLINE_EXCEEDED\","
-                     "method=\"GetToken\",profile=\"default\"}")
+        MetricSample(
+            metrics->body,
+            "signet_rpc_duration_seconds_count{code=\"DEADLINE_EXCEEDED\","
+            "method=\"GetToken\",profile=\"default\"}")
             .value_or(0);
     if (in_flight == 0 && timed_out == 1) break;
     ASSERT_LT(absl::Now(), give_up)
         << "in flight " << in_flight << ", GetToken timed out " << timed_out;
     absl::SleepFor(absl::Milliseconds(20));
   }
-  ASSERT_THAT(PostEmulatorControl(emulator_.port, "/__faults",
-                                  R"({"mode":"none"})"),
-              IsOk());
+  ASSERT_THAT(
+      PostEmulatorControl(emulator_.port, "/__faults", R"({"mode":"none"})"),
+      IsOk());
 }
 
 // The review's defect 4: any caller allowed CallOpenAPI could point it at a

@@ -76,13 +76,15 @@ class UpstreamResilienceTest : public testing::GatewayFixture {
   }
 
   double Metric(absl::string_view series) {
-    absl::StatusOr<testing::AdminAnswer> metrics = GetAdmin(signet_, "/metrics");
+    absl::StatusOr<testing::AdminAnswer> metrics =
+        GetAdmin(signet_, "/metrics");
     EXPECT_THAT(metrics, IsOk());
     if (!metrics.ok()) return -1;
     return MetricSample(metrics->body, series).value_or(-1);
   }
 
-  grpc::Status CallInnoPaaS(absl::string_view method, v1::HttpResponse* response,
+  grpc::Status CallInnoPaaS(absl::string_view method,
+                            v1::HttpResponse* response,
                             absl::Duration timeout = absl::Seconds(5)) {
     v1::CallInnoPaaSRequest request;
     request.set_method(std::string(method));
@@ -148,7 +150,8 @@ TEST_F(UpstreamResilienceTest, TokenFetchRetriesServerErrorsWithBackoff) {
   EXPECT_EQ(Stats().token, 3);  // two 503s, then the token
 }
 
-TEST_F(UpstreamResilienceTest, TokenFetchGivesUpAfterMaxAttemptsWithinItsTimeout) {
+TEST_F(UpstreamResilienceTest,
+       TokenFetchGivesUpAfterMaxAttemptsWithinItsTimeout) {
   Start("{retry: {max_attempts: 3, initial_backoff: 20ms}}");
   SetFault(R"({"mode":"error","status":502,"route":"token"})");
   v1::GetTokenResponse token;
@@ -256,9 +259,9 @@ class MutualTlsTest : public testing::GatewayFixture {
   // A profile per TLS setup, all pointed at s_server.
   void StartSignetWithProfiles() {
     const std::string& d = *dir_;
-    const std::string base =
-        absl::StrCat("base_url: https://127.0.0.1:", port_,
-                     "\n    app_key: {value: k}\n    authorization: {value: a}");
+    const std::string base = absl::StrCat(
+        "base_url: https://127.0.0.1:", port_,
+        "\n    app_key: {value: k}\n    authorization: {value: a}");
     StartGateway(absl::StrCat(R"(
 listen: 127.0.0.1:0
 admin_listen: "off"

@@ -9,12 +9,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "openapi/token_cache.h"
+#include "openapi/token_source.h"
 #include "testing/fake_clock.h"
 #include "testing/fake_token_source.h"
 #include "testing/manual_scheduler.h"
 #include "testing/status_matchers.h"
-#include "openapi/token_cache.h"
-#include "openapi/token_source.h"
 
 namespace signet {
 
@@ -193,7 +193,8 @@ TEST_F(BearerTokenSignerTest, DiscardRejectedOfAReplacedTokenKeepsTheNewOne) {
   source_.Complete(MakeToken("t2"));
   ASSERT_TRUE(second->has_value());
 
-  EXPECT_TRUE(signer_.DiscardRejected(***first, Answer(401)));  // t1 again, late
+  EXPECT_TRUE(
+      signer_.DiscardRejected(***first, Answer(401)));  // t1 again, late
   const HttpRequest third = SignFromCache();
   EXPECT_EQ(FindHeader(third.headers, "Authorization"), "Bearer t2");
   EXPECT_EQ(source_.fetches(), 2);

@@ -40,9 +40,9 @@ TEST(ParseExpireTimeTest, FractionsOfAnyLengthOrNone) {
   EXPECT_EQ(*ParseExpireTime("2023-11-10T18:43:23", absl::UTCTimeZone()), base);
   EXPECT_EQ(*ParseExpireTime("2023-11-10T18:43:23.5", absl::UTCTimeZone()),
             base + absl::Milliseconds(500));
-  EXPECT_EQ(*ParseExpireTime("2023-11-10T18:43:23.123456789",
-                             absl::UTCTimeZone()),
-            base + absl::Nanoseconds(123456789));
+  EXPECT_EQ(
+      *ParseExpireTime("2023-11-10T18:43:23.123456789", absl::UTCTimeZone()),
+      base + absl::Nanoseconds(123456789));
 }
 
 TEST(ParseExpireTimeTest, SpaceSeparatorAndSurroundingWhitespace) {
@@ -53,9 +53,9 @@ TEST(ParseExpireTimeTest, SpaceSeparatorAndSurroundingWhitespace) {
 TEST(ParseExpireTimeTest, AnExplicitZoneWinsOverTheProfileZone) {
   EXPECT_EQ(*ParseExpireTime("2023-11-10T18:43:23Z", Zone("Asia/Shanghai")),
             Utc(2023, 11, 10, 18, 43, 23));
-  EXPECT_EQ(*ParseExpireTime("2023-11-10T18:43:23.0+08:00",
-                             absl::UTCTimeZone()),
-            Utc(2023, 11, 10, 10, 43, 23));
+  EXPECT_EQ(
+      *ParseExpireTime("2023-11-10T18:43:23.0+08:00", absl::UTCTimeZone()),
+      Utc(2023, 11, 10, 10, 43, 23));
 }
 
 TEST(ParseExpireTimeTest, GarbageIsRefused) {
@@ -104,16 +104,16 @@ TEST(ComputeTokenLifetimeTest, FallsBackToTheLocalClock) {
 
 TEST(ComputeTokenLifetimeTest, ClampsToMaxTtl) {
   const absl::Time now = Utc(2023, 11, 10, 16, 43, 23);
-  const TokenLifetime lifetime = ComputeTokenLifetime(
-      now + absl::Hours(10), now, now, absl::Hours(2));
+  const TokenLifetime lifetime =
+      ComputeTokenLifetime(now + absl::Hours(10), now, now, absl::Hours(2));
   EXPECT_EQ(lifetime.lifetime, absl::Hours(2));
   EXPECT_TRUE(lifetime.clamped);
 }
 
 TEST(ComputeTokenLifetimeTest, PastExpiryMeansMaxTtl) {
   const absl::Time now = Utc(2023, 11, 10, 16, 43, 23);
-  const TokenLifetime lifetime = ComputeTokenLifetime(
-      now - absl::Hours(6), now, now, absl::Hours(2));
+  const TokenLifetime lifetime =
+      ComputeTokenLifetime(now - absl::Hours(6), now, now, absl::Hours(2));
   EXPECT_EQ(lifetime.lifetime, absl::Hours(2));
   EXPECT_TRUE(lifetime.expire_time_in_past);
 }

@@ -38,7 +38,8 @@ class OpenApiTokenSourceTest : public ::testing::Test {
     auto source =
         std::make_shared<OpenApiTokenSource>(settings_, shared_http_, &clock_);
     std::optional<absl::StatusOr<Token>> result;
-    source->Fetch([&](absl::StatusOr<Token> token) { result = std::move(token); });
+    source->Fetch(
+        [&](absl::StatusOr<Token> token) { result = std::move(token); });
     EXPECT_EQ(http_.pending(), 1);
     http_.Complete(std::move(response));
     EXPECT_TRUE(result.has_value());
@@ -96,15 +97,16 @@ TEST_F(OpenApiTokenSourceTest, WithoutDateReadsTheProfileZone) {
 
 TEST_F(OpenApiTokenSourceTest, ClampsToMaxTtl) {
   settings_.max_ttl = absl::Minutes(30);
-  absl::StatusOr<Token> token = FetchWith(
-      Issued("2023-11-10T18:43:23", "Fri, 10 Nov 2023 16:43:23 GMT"));
+  absl::StatusOr<Token> token =
+      FetchWith(Issued("2023-11-10T18:43:23", "Fri, 10 Nov 2023 16:43:23 GMT"));
   ASSERT_THAT(token, IsOk());
   EXPECT_EQ(token->expires_at, clock_.Now() + absl::Minutes(30));
 }
 
 TEST_F(OpenApiTokenSourceTest, PastExpiryUsesMaxTtl) {
   // The upstream writes UTC-5 wall time but the profile says UTC.
-  absl::StatusOr<Token> token = FetchWith(Issued("2023-11-10T13:43:23", std::nullopt));
+  absl::StatusOr<Token> token =
+      FetchWith(Issued("2023-11-10T13:43:23", std::nullopt));
   ASSERT_THAT(token, IsOk());
   EXPECT_EQ(token->expires_at, clock_.Now() + absl::Hours(3));
 }

@@ -27,7 +27,6 @@ using ::signet::testing::FakeTokenSource;
 
 class TokenCacheTest : public ::testing::Test {
  protected:
-
   static TokenCache::Options Options() {
     TokenCache::Options options;
     options.refresh_before = absl::Minutes(5);
@@ -65,8 +64,8 @@ class TokenCacheTest : public ::testing::Test {
   std::shared_ptr<FakeTokenSource> shared_source_ =
       std::make_shared<FakeTokenSource>();
   FakeTokenSource& source_ = *shared_source_;
-  std::shared_ptr<TokenCache> shared_cache_ =
-      std::make_shared<TokenCache>(shared_source_, &clock_, &random_, Options());
+  std::shared_ptr<TokenCache> shared_cache_ = std::make_shared<TokenCache>(
+      shared_source_, &clock_, &random_, Options());
   TokenCache& cache_ = *shared_cache_;
 };
 
@@ -120,7 +119,8 @@ TEST_F(TokenCacheTest, ColdFailureReachesEveryWaiter) {
   int failures = 0;
   for (int i = 0; i < 3; ++i) {
     cache_.Get([&](absl::StatusOr<TokenCache::Result> r) {
-      EXPECT_THAT(r, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("down")));
+      EXPECT_THAT(r,
+                  StatusIs(absl::StatusCode::kUnavailable, HasSubstr("down")));
       ++failures;
     });
   }
@@ -210,7 +210,8 @@ TEST_F(TokenCacheTest, ExpiredTokenMeansWaitingAndTheError) {
   Prime("t1", absl::Hours(2));
   clock_.Advance(absl::Hours(2));  // expired now
   std::optional<absl::StatusOr<TokenCache::Result>> result;
-  cache_.Get([&](absl::StatusOr<TokenCache::Result> r) { result = std::move(r); });
+  cache_.Get(
+      [&](absl::StatusOr<TokenCache::Result> r) { result = std::move(r); });
   EXPECT_FALSE(result.has_value());
   source_.Complete(absl::UnavailableError("token endpoint down"));
   ASSERT_TRUE(result.has_value());
@@ -313,8 +314,8 @@ TEST(TokenCacheThreadsTest, CallersOnManyThreadsShareOneFetch) {
   testing::FixedRandom random(0.5);
   auto shared_source = std::make_shared<ThreadSafeTokenSource>();
   ThreadSafeTokenSource& source = *shared_source;
-  auto shared_cache = std::make_shared<TokenCache>(shared_source, &clock,
-                                                   &random, TokenCache::Options());
+  auto shared_cache = std::make_shared<TokenCache>(
+      shared_source, &clock, &random, TokenCache::Options());
   TokenCache& cache = *shared_cache;
 
   absl::Mutex mu;  // guards the three below

@@ -32,7 +32,8 @@ HttpResponse Answer(int status, std::string body) {
 }
 
 // Verify the signature is seed 002's Python example:
-//   hashlib.sha256((app_id + str(time_stamp) + app_secret).encode()).hexdigest()
+//   hashlib.sha256((app_id + str(time_stamp) +
+//   app_secret).encode()).hexdigest()
 TEST(OpenApiTokenSignatureTest, MatchesTheSeedAlgorithm) {
   EXPECT_EQ(OpenApiTokenSignature("app-123", 1700000000, Secret("s3cr3t")),
             "67765e3f376442f4b4a70d88260728f1c9b5923a4f6bcc1f41af0b151c79ba81");
@@ -51,9 +52,10 @@ TEST(BuildTokenRequestTest, IsTheSeedRequest) {
             "https://openapi.example.com/base/api/v5/authentication/token");
   EXPECT_EQ(FindHeader(request.headers, "content-type"),
             "application/json; charset=utf-8");
-  EXPECT_EQ(request.body,
-            R"({"app_id":"app-123","time_stamp":1700000000,"signature":)"
-            R"("67765e3f376442f4b4a70d88260728f1c9b5923a4f6bcc1f41af0b151c79ba81"})");
+  EXPECT_EQ(
+      request.body,
+      R"({"app_id":"app-123","time_stamp":1700000000,"signature":)"
+      R"("67765e3f376442f4b4a70d88260728f1c9b5923a4f6bcc1f41af0b151c79ba81"})");
   EXPECT_EQ(request.deadline, absl::FromUnixSeconds(1700000010));
   EXPECT_THAT(request.body, Not(HasSubstr("s3cr3t")));
   // The signature is as good as the secret for a while: cleansed with it.
@@ -64,7 +66,8 @@ TEST(BuildTokenRequestTest, AppIdFieldIsConfigurable) {
   OpenApiSettings settings = Settings();
   settings.app_id_field = "user_id";
   const nlohmann::json body = nlohmann::json::parse(
-      BuildTokenRequest(settings, absl::FromUnixSeconds(1), absl::InfiniteFuture())
+      BuildTokenRequest(settings, absl::FromUnixSeconds(1),
+                        absl::InfiniteFuture())
           .body);
   EXPECT_EQ(body["user_id"], "app-123");
   EXPECT_FALSE(body.contains("app_id"));
@@ -80,21 +83,24 @@ TEST(ParseTokenAnswerTest, SeedAnswer) {
 }
 
 TEST(ParseTokenAnswerTest, CodeAsString) {
-  EXPECT_THAT(ParseTokenAnswer(Answer(
-                  200, R"({"code":"0","data":{"token":"t","expire_time":"x"}})")),
-              IsOk());
+  EXPECT_THAT(
+      ParseTokenAnswer(Answer(
+          200, R"({"code":"0","data":{"token":"t","expire_time":"x"}})")),
+      IsOk());
 }
 
 TEST(ParseTokenAnswerTest, NonZeroCodeCarriesTheUpstreamMessage) {
   EXPECT_THAT(
-      ParseTokenAnswer(Answer(200, R"({"code":40101,"msg":"signature mismatch"})")),
+      ParseTokenAnswer(
+          Answer(200, R"({"code":40101,"msg":"signature mismatch"})")),
       StatusIs(absl::StatusCode::kFailedPrecondition,
                AllOf(HasSubstr("40101"), HasSubstr("signature mismatch"))));
 }
 
 TEST(ParseTokenAnswerTest, HttpStatusDecidesTheCode) {
   EXPECT_THAT(
-      ParseTokenAnswer(Answer(401, R"({"code":40101,"msg":"signature mismatch"})")),
+      ParseTokenAnswer(
+          Answer(401, R"({"code":40101,"msg":"signature mismatch"})")),
       StatusIs(absl::StatusCode::kFailedPrecondition,
                AllOf(HasSubstr("HTTP 401"), HasSubstr("signature mismatch"))));
   EXPECT_THAT(ParseTokenAnswer(Answer(503, "<html>busy</html>")),

@@ -32,7 +32,8 @@ HttpResponse Answer(int status, std::string body) {
 }
 
 // Verify the signature is seed 002's Python example:
-//   hashlib.sha256((app_id + str(time_stamp) + app_secret).encode()).hexdigest()
+//   hashlib.sha256((app_id + str(time_stamp) +
+//   app_secret).encode()).hexdigest()
 TEST(BuildVerifyRequestTest, IsTheSeedRequest) {
   const HttpRequest request =
       BuildVerifyRequest(Settings(), "tok-1", absl::InfiniteFuture());

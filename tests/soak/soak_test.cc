@@ -110,8 +110,7 @@ std::string SoakConfig(int emulator_port) {
           EmulatorConfig(emulator_port),
           {{"prewarm: false", "prewarm: true"},
            {"token_timeout: 5s",
-            absl::StrCat("token_timeout: ",
-                         absl::FormatDuration(kTokenTimeout),
+            absl::StrCat("token_timeout: ", absl::FormatDuration(kTokenTimeout),
                          "\n    min_refresh_interval: 1ms")}}),
       R"(inbound:
   hooks:

@@ -14,8 +14,8 @@
 namespace signet::testing {
 
 absl::StatusOr<std::vector<ApsdaiVector>> LoadApsdaiVectors() {
-  const std::string path =
-      absl::StrCat(SIGNET_SOURCE_DIR, "/tests/apsdai/testdata/apsdai_vectors.tsv");
+  const std::string path = absl::StrCat(
+      SIGNET_SOURCE_DIR, "/tests/apsdai/testdata/apsdai_vectors.tsv");
   std::ifstream file(path, std::ios::binary);
   if (!file) return absl::NotFoundError(absl::StrCat("cannot open ", path));
   std::vector<ApsdaiVector> vectors;

@@ -60,7 +60,8 @@ absl::Status PostEmulatorControl(int port, absl::string_view path,
                                  absl::string_view json_body);
 
 // GETs a control endpoint such as /__last/licenses; its body on HTTP 200.
-absl::StatusOr<std::string> GetEmulatorControl(int port, absl::string_view path);
+absl::StatusOr<std::string> GetEmulatorControl(int port,
+                                               absl::string_view path);
 
 }  // namespace signet::testing
 

@@ -28,7 +28,8 @@ absl::optional<std::string> FindSanitizerReport(absl::string_view output) {
   }
   if (first == absl::string_view::npos) return absl::nullopt;
   const size_t line_start = output.rfind('\n', first);
-  const size_t start = line_start == absl::string_view::npos ? 0 : line_start + 1;
+  const size_t start =
+      line_start == absl::string_view::npos ? 0 : line_start + 1;
   return std::string(output.substr(start, kQuotedReportBytes));
 }
 

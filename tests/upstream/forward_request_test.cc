@@ -52,23 +52,23 @@ TEST(BuildForwardRequestTest, ReservedHeaderIsRefusedByName) {
   // Verify a caller cannot set a header the signer owns, in any case.
   ForwardInput input = Input();
   input.headers.push_back({"appkey", "mine"});
-  EXPECT_THAT(BuildForwardRequest(Base(), input, kReserved, 1024,
-                                  absl::InfiniteFuture()),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("appkey")));
+  EXPECT_THAT(
+      BuildForwardRequest(Base(), input, kReserved, 1024,
+                          absl::InfiniteFuture()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("appkey")));
 }
 
 TEST(BuildForwardRequestTest, BodyLimitIsInclusive) {
   // Verify a body of exactly the limit passes and one byte more does not.
   ForwardInput input = Input();
   input.body = std::string(16, 'b');
-  EXPECT_THAT(BuildForwardRequest(Base(), input, kReserved, 16,
-                                  absl::InfiniteFuture()),
-              IsOk());
+  EXPECT_THAT(
+      BuildForwardRequest(Base(), input, kReserved, 16, absl::InfiniteFuture()),
+      IsOk());
   input.body.push_back('b');
-  EXPECT_THAT(BuildForwardRequest(Base(), input, kReserved, 16,
-                                  absl::InfiniteFuture()),
-              StatusIs(absl::StatusCode::kResourceExhausted,
-                       HasSubstr("17 bytes")));
+  EXPECT_THAT(
+      BuildForwardRequest(Base(), input, kReserved, 16, absl::InfiniteFuture()),
+      StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("17 bytes")));
 }
 
 TEST(BuildForwardRequestTest, HeadWithABodyIsRefused) {
@@ -89,9 +89,10 @@ TEST(BuildForwardRequestTest, BadPathAndMethodAreRefused) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("path")));
   input = Input();
   input.method = "CONNECT";
-  EXPECT_THAT(BuildForwardRequest(Base(), input, kReserved, 1024,
-                                  absl::InfiniteFuture()),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("method")));
+  EXPECT_THAT(
+      BuildForwardRequest(Base(), input, kReserved, 1024,
+                          absl::InfiniteFuture()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("method")));
 }
 
 }  // namespace

@@ -34,8 +34,7 @@ class CountingSigner final : public Signer {
       std::move(done)(sign_error);
       return;
     }
-    SetHeader(&request.headers, "Authorization",
-              absl::StrCat("t", generation));
+    SetHeader(&request.headers, "Authorization", absl::StrCat("t", generation));
     std::move(done)(std::move(request));
   }
   bool DiscardRejected(const HttpRequest& signed_request,

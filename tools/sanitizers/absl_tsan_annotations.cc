@@ -82,8 +82,7 @@ Fn Next(bool is_const, const char* tail) {
   return reinterpret_cast<Fn>(next);
 }
 
-#define SIGNET_NEXT(type, tail) \
-  static const auto next = Next<type>(false, tail)
+#define SIGNET_NEXT(type, tail) static const auto next = Next<type>(false, tail)
 #define SIGNET_NEXT_CONST(type, tail) \
   static const auto next = Next<type>(true, tail)
 
@@ -165,7 +164,8 @@ void Mutex::ReaderUnlock() {
 // Await* give the mutex up while waiting and hold it again on return;
 // LockWhen* and ReaderLockWhen* take it.
 void Mutex::Await(const Condition& cond) {
-  SIGNET_NEXT(void (*)(Mutex*, const Condition&), "5Mutex5AwaitERKN@9ConditionE");
+  SIGNET_NEXT(void (*)(Mutex*, const Condition&),
+              "5Mutex5AwaitERKN@9ConditionE");
   AnnotatedCondition annotated(this, &cond);
   Release(this);
   next(this, annotated.Get());
@@ -177,8 +177,7 @@ bool Mutex::AwaitWithTimeout(const Condition& cond, Duration timeout) {
               "5Mutex16AwaitWithTimeoutERKN@9ConditionEN@8DurationE");
   AnnotatedCondition annotated(this, &cond);
   Release(this);
-  const bool met =
-      next(this, annotated.Get(), timeout);
+  const bool met = next(this, annotated.Get(), timeout);
   Acquire(this);
   return met;
 }
@@ -188,8 +187,7 @@ bool Mutex::AwaitWithDeadline(const Condition& cond, Time deadline) {
               "5Mutex17AwaitWithDeadlineERKN@9ConditionEN@4TimeE");
   AnnotatedCondition annotated(this, &cond);
   Release(this);
-  const bool met =
-      next(this, annotated.Get(), deadline);
+  const bool met = next(this, annotated.Get(), deadline);
   Acquire(this);
   return met;
 }
@@ -206,8 +204,7 @@ bool Mutex::LockWhenWithTimeout(const Condition& cond, Duration timeout) {
   SIGNET_NEXT(bool (*)(Mutex*, const Condition&, Duration),
               "5Mutex19LockWhenWithTimeoutERKN@9ConditionEN@8DurationE");
   AnnotatedCondition annotated(this, &cond);
-  const bool met =
-      next(this, annotated.Get(), timeout);
+  const bool met = next(this, annotated.Get(), timeout);
   Acquire(this);
   return met;
 }
@@ -216,8 +213,7 @@ bool Mutex::LockWhenWithDeadline(const Condition& cond, Time deadline) {
   SIGNET_NEXT(bool (*)(Mutex*, const Condition&, Time),
               "5Mutex20LockWhenWithDeadlineERKN@9ConditionEN@4TimeE");
   AnnotatedCondition annotated(this, &cond);
-  const bool met =
-      next(this, annotated.Get(), deadline);
+  const bool met = next(this, annotated.Get(), deadline);
   Acquire(this);
   return met;
 }
@@ -234,8 +230,7 @@ bool Mutex::ReaderLockWhenWithTimeout(const Condition& cond, Duration timeout) {
   SIGNET_NEXT(bool (*)(Mutex*, const Condition&, Duration),
               "5Mutex25ReaderLockWhenWithTimeoutERKN@9ConditionEN@8DurationE");
   AnnotatedCondition annotated(this, &cond);
-  const bool met =
-      next(this, annotated.Get(), timeout);
+  const bool met = next(this, annotated.Get(), timeout);
   Acquire(this);
   return met;
 }
@@ -244,8 +239,7 @@ bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, Time deadline) {
   SIGNET_NEXT(bool (*)(Mutex*, const Condition&, Time),
               "5Mutex26ReaderLockWhenWithDeadlineERKN@9ConditionEN@4TimeE");
   AnnotatedCondition annotated(this, &cond);
-  const bool met =
-      next(this, annotated.Get(), deadline);
+  const bool met = next(this, annotated.Get(), deadline);
   Acquire(this);
   return met;
 }
@@ -300,8 +294,9 @@ void Notification::WaitForNotification() const {
 }
 
 bool Notification::WaitForNotificationWithTimeout(Duration timeout) const {
-  SIGNET_NEXT_CONST(bool (*)(const Notification*, Duration),
-                    "12Notification30WaitForNotificationWithTimeoutEN@8DurationE");
+  SIGNET_NEXT_CONST(
+      bool (*)(const Notification*, Duration),
+      "12Notification30WaitForNotificationWithTimeoutEN@8DurationE");
   const bool notified = next(this, timeout);
   if (notified) Acquire(NotifiedFlag(this));
   return notified;
@@ -318,7 +313,8 @@ bool Notification::WaitForNotificationWithDeadline(Time deadline) const {
 // A decrement that is not the last only touches an atomic in the library;
 // Wait() must see the writes before every one of them.
 bool BlockingCounter::DecrementCount() {
-  SIGNET_NEXT(bool (*)(BlockingCounter*), "15BlockingCounter14DecrementCountEv");
+  SIGNET_NEXT(bool (*)(BlockingCounter*),
+              "15BlockingCounter14DecrementCountEv");
   Release(this);
   return next(this);
 }
