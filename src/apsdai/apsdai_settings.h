@@ -29,6 +29,12 @@ struct LicenseSettings {
   std::map<std::string, std::string> headers;
   std::map<std::string, std::string> body;
   UpstreamSettings upstream;
+  // Every field (secrets compared in constant time): a reload keeps what
+  // was built from equal settings.
+  friend bool operator==(const LicenseSettings& a, const LicenseSettings& b);
+  friend bool operator!=(const LicenseSettings& a, const LicenseSettings& b) {
+    return !(a == b);
+  }
 };
 
 // Inbound: hooks signed the way seed 003 signs them.
@@ -37,6 +43,15 @@ struct ApsdaiInboundSettings {
   Secret secret;
   absl::Duration window = absl::Minutes(5);
   size_t replay_cache_size = 100000;
+
+  // Every field (secrets compared in constant time): a reload keeps what
+  // was built from equal settings.
+  friend bool operator==(const ApsdaiInboundSettings& a,
+                         const ApsdaiInboundSettings& b);
+  friend bool operator!=(const ApsdaiInboundSettings& a,
+                         const ApsdaiInboundSettings& b) {
+    return !(a == b);
+  }
 };
 
 }  // namespace signet

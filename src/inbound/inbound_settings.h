@@ -16,6 +16,15 @@ struct InboundSettings {
   // Exactly one is set.
   std::optional<InnoPaasWebhookSettings> innopaas_webhook;
   std::optional<ApsdaiInboundSettings> apsdai;
+
+  // The scheme's settings (a reload keeps an equal verifier).
+  friend bool operator==(const InboundSettings& a, const InboundSettings& b) {
+    return a.name == b.name && a.innopaas_webhook == b.innopaas_webhook &&
+           a.apsdai == b.apsdai;
+  }
+  friend bool operator!=(const InboundSettings& a, const InboundSettings& b) {
+    return !(a == b);
+  }
 };
 
 struct InboundRouteSettings {

@@ -10,27 +10,6 @@
 
 namespace signet {
 
-namespace {
-
-bool SameSettings(const InboundSettings& a, const InboundSettings& b) {
-  if (a.innopaas_webhook.has_value() != b.innopaas_webhook.has_value() ||
-      a.apsdai.has_value() != b.apsdai.has_value()) {
-    return false;
-  }
-  if (a.innopaas_webhook.has_value()) {
-    return a.innopaas_webhook->user_name.Equals(
-               b.innopaas_webhook->user_name.Reveal()) &&
-           a.innopaas_webhook->authorization.Equals(
-               b.innopaas_webhook->authorization.Reveal());
-  }
-  return a.apsdai->verification == b.apsdai->verification &&
-         a.apsdai->secret.Equals(b.apsdai->secret.Reveal()) &&
-         a.apsdai->window == b.apsdai->window &&
-         a.apsdai->replay_cache_size == b.apsdai->replay_cache_size;
-}
-
-}  // namespace
-
 VerifierRegistry::VerifierRegistry(
     const std::map<std::string, InboundSettings>& settings, const Clock* clock,
     InboundObserver* observer, const VerifierRegistry* previous)
@@ -41,7 +20,7 @@ VerifierRegistry::VerifierRegistry(
       const auto it = previous->verifiers_.find(name);
       if (it != previous->verifiers_.end()) old = &it->second;
     }
-    if (old != nullptr && SameSettings(old->settings, profile)) {
+    if (old != nullptr && old->settings == profile) {
       verifiers_.emplace(name, *old);
       continue;
     }

@@ -15,12 +15,26 @@ struct InnoPaasSettings {
   Secret app_key;
   Secret authorization;
   UpstreamSettings upstream;
+  // Every field (secrets compared in constant time): a reload keeps what
+  // was built from equal settings.
+  friend bool operator==(const InnoPaasSettings& a, const InnoPaasSettings& b);
+  friend bool operator!=(const InnoPaasSettings& a, const InnoPaasSettings& b) {
+    return !(a == b);
+  }
 };
 
 // Inbound: InnoPaaS webhook pushes (seed 001) carry these two headers.
 struct InnoPaasWebhookSettings {
   Secret user_name;
   Secret authorization;
+  // Every field (secrets compared in constant time): a reload keeps what
+  // was built from equal settings.
+  friend bool operator==(const InnoPaasWebhookSettings& a,
+                         const InnoPaasWebhookSettings& b);
+  friend bool operator!=(const InnoPaasWebhookSettings& a,
+                         const InnoPaasWebhookSettings& b) {
+    return !(a == b);
+  }
 };
 
 }  // namespace signet

@@ -18,26 +18,38 @@ bool Contains(const Map& map, absl::string_view name) {
 
 }  // namespace
 
+template <typename Profile, typename Settings, typename Build>
+std::shared_ptr<Profile> ProfileRegistry::Reuse(
+    const ProfileRegistry* previous, ByName<Profile> ProfileRegistry::*kind,
+    const std::string& name, const Settings& settings, Build build) {
+  if (previous != nullptr) {
+    const auto old = (previous->*kind).find(name);
+    if (old != (previous->*kind).end() && old->second->settings() == settings) {
+      return old->second;
+    }
+  }
+  return build();
+}
+
 ProfileRegistry::ProfileRegistry(GatewaySettings settings,
                                  const UpstreamEnv& env, TokenObserver* tokens,
                                  const ProfileRegistry* previous)
     : settings_(std::move(settings)) {
   for (const auto& [name, profile] : settings_.openapi) {
-    if (previous != nullptr) {
-      const auto old = previous->openapi_.find(name);
-      if (old != previous->openapi_.end() &&
-          old->second->settings() == profile) {
-        openapi_.emplace(name, old->second);
-        continue;
-      }
-    }
-    openapi_.emplace(name, OpenApiProfile::Create(profile, env, tokens));
+    openapi_.emplace(
+        name, Reuse(previous, &ProfileRegistry::openapi_, name, profile, [&] {
+          return OpenApiProfile::Create(profile, env, tokens);
+        }));
   }
   for (const auto& [name, profile] : settings_.innopaas) {
-    innopaas_.emplace(name, InnoPaasProfile::Create(profile, env));
+    innopaas_.emplace(
+        name, Reuse(previous, &ProfileRegistry::innopaas_, name, profile,
+                    [&] { return InnoPaasProfile::Create(profile, env); }));
   }
   for (const auto& [name, profile] : settings_.licenses) {
-    licenses_.emplace(name, LicenseProfile::Create(profile, env));
+    licenses_.emplace(
+        name, Reuse(previous, &ProfileRegistry::licenses_, name, profile,
+                    [&] { return LicenseProfile::Create(profile, env); }));
   }
 }
 

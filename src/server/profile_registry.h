@@ -25,9 +25,10 @@ namespace signet {
 // profile's own state is internally synchronized), so RPCs share it.
 class ProfileRegistry {
  public:
-  // Each profile is built by its kind from its settings. An OpenAPI profile
-  // whose settings equal those in `previous` (may be null) is taken over
-  // from it, with its cached token.
+  // Each profile is built by its kind from its settings. A profile whose
+  // settings equal those in `previous` (may be null) is taken over from it,
+  // with its state: an OpenAPI profile's cached token, any profile's
+  // circuit breaker.
   ProfileRegistry(GatewaySettings settings, const UpstreamEnv& env,
                   TokenObserver* tokens,
                   const ProfileRegistry* previous = nullptr);
@@ -52,6 +53,14 @@ class ProfileRegistry {
  private:
   template <typename Profile>
   using ByName = std::map<std::string, std::shared_ptr<Profile>, std::less<>>;
+
+  // The profile of `previous` under `name` if its settings equal
+  // `settings`, else build().
+  template <typename Profile, typename Settings, typename Build>
+  static std::shared_ptr<Profile> Reuse(const ProfileRegistry* previous,
+                                        ByName<Profile> ProfileRegistry::*kind,
+                                        const std::string& name,
+                                        const Settings& settings, Build build);
 
   template <typename Profile>
   absl::StatusOr<std::shared_ptr<Profile>> Find(const ByName<Profile>& kind,

@@ -86,6 +86,29 @@ TEST_F(GatewayRuntimeTest, ChangedOpenApiProfileStartsAnew) {
   EXPECT_EQ(http_.sent(), 1);
 }
 
+TEST_F(GatewayRuntimeTest, InnoPaasAndLicenseProfilesAreTakenOverWhenEqual) {
+  // Verify the other kinds follow the same rule (their circuit breakers
+  // survive a reload that leaves them alone), and a changed secret or
+  // header builds anew.
+  const auto first = NewRuntime(ThreeProfiles());
+  const auto inno = [](const GatewayRuntime& runtime) {
+    return *runtime.profiles.FindInnoPaas("inno");
+  };
+  const auto lic = [](const GatewayRuntime& runtime) {
+    return *runtime.profiles.FindLicense("lic");
+  };
+  const auto same = NewRuntime(ThreeProfiles(), first.get());
+  EXPECT_EQ(inno(*same), inno(*first));
+  EXPECT_EQ(lic(*same), lic(*first));
+
+  GatewaySettings changed = ThreeProfiles();
+  changed.innopaas.at("inno").app_key = Secret(std::string("rotated"));
+  changed.licenses.at("lic").headers["X-Tenant"] = "b";
+  const auto second = NewRuntime(changed, first.get());
+  EXPECT_NE(inno(*second), inno(*first));
+  EXPECT_NE(lic(*second), lic(*first));
+}
+
 TEST_F(GatewayRuntimeTest, TakeOverIsByNameAndKind) {
   // Verify a profile that is new in the reload gets its own object, and a
   // runtime built without `previous` takes over nothing.
