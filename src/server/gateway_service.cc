@@ -37,6 +37,22 @@ absl::Time CallDeadline(const grpc::CallbackServerContext& context,
   return std::min(absl::FromChrono(deadline), fallback);
 }
 
+// The completion of a call's upstream work: unless the deadline finished
+// the call first, records the upstream's status and finishes the call with
+// `result`'s error, or with OK once `fill` wrote the response.
+template <typename Result, typename Fill>
+void Finish(ObservedCall& call, absl::StatusOr<Result> result,
+            int upstream_status, Fill fill) {
+  if (!call.Claim()) return;  // the deadline finished the call
+  call.set_upstream_status(upstream_status);
+  if (!result.ok()) {
+    call.Complete(result.status());
+    return;
+  }
+  fill(*std::move(result));
+  call.Complete(absl::OkStatus());
+}
+
 }  // namespace
 
 // Every callback below holds the call (a CallPtr), which holds the runtime,
@@ -113,16 +129,9 @@ grpc::ServerUnaryReactor* GatewayService::GetToken(
       request->force_refresh(),
       [call = open.call, profile = open.profile,
        response](absl::StatusOr<TokenCache::Result> result) {
-        if (!call->Claim()) return;  // the deadline finished the call
-        if (!result.ok()) {
-          call->Complete(result.status());
-          return;
-        }
-        response->set_token(std::string(result->token.value.Reveal()));
-        ToProto(result->token.expires_at, response->mutable_expire_time());
-        response->set_app_id(profile->settings().app_id);
-        response->set_from_cache(result->from_cache);
-        call->Complete(absl::OkStatus());
+        Finish(*call, std::move(result), 0, [&](TokenCache::Result token) {
+          ToProto(token, profile->settings().app_id, response);
+        });
       });
   BoundByDeadline(open.call, open.deadline);
   return open.call.get();
@@ -144,20 +153,10 @@ grpc::ServerUnaryReactor* GatewayService::Verify(
       [call = open.call, response](
           absl::StatusOr<OpenApiProfile::Verification> verification,
           int upstream_status) {
-        if (!call->Claim()) return;  // the deadline finished the call
-        call->set_upstream_status(upstream_status);
-        if (!verification.ok()) {
-          call->Complete(verification.status());
-          return;
-        }
-        response->set_valid(verification->answer.valid);
-        response->set_app_id(verification->answer.app_id);
-        response->set_result(verification->answer.result);
-        response->set_message(verification->answer.message);
-        if (verification->time.has_value()) {
-          ToProto(*verification->time, response->mutable_time());
-        }
-        call->Complete(absl::OkStatus());
+        Finish(*call, std::move(verification), upstream_status,
+               [response](const OpenApiProfile::Verification& verified) {
+                 ToProto(verified, response);
+               });
       });
   if (may_wait) BoundByDeadline(open.call, open.deadline);
   return open.call.get();
@@ -180,14 +179,11 @@ void GatewayService::Forward(const Opened<Profile>& open,
   open.profile->Forward(
       *std::move(outbound),
       [call = open.call, response](absl::StatusOr<HttpResponse> answer) {
-        if (!call->Claim()) return;  // the deadline finished the call
-        if (!answer.ok()) {
-          call->Complete(answer.status());
-          return;
-        }
-        call->set_upstream_status(answer->status);
-        ToProto(*std::move(answer), response);
-        call->Complete(absl::OkStatus());
+        const int upstream_status = answer.ok() ? answer->status : 0;
+        Finish(*call, std::move(answer), upstream_status,
+               [response](HttpResponse upstream) {
+                 ToProto(std::move(upstream), response);
+               });
       });
   if (may_wait_for_token) BoundByDeadline(open.call, open.deadline);
 }
@@ -233,18 +229,10 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
       open.call->request_id(),
       [call = open.call, response](absl::StatusOr<LicenseAnswer> licenses,
                                    int upstream_status) {
-        if (!call->Claim()) return;
-        call->set_upstream_status(upstream_status);
-        if (!licenses.ok()) {
-          call->Complete(licenses.status());
-          return;
-        }
-        for (std::string& key : licenses->keys) {
-          response->add_keys(std::move(key));
-        }
-        response->set_code(std::move(licenses->code));
-        response->set_message(std::move(licenses->message));
-        call->Complete(absl::OkStatus());
+        Finish(*call, std::move(licenses), upstream_status,
+               [response](LicenseAnswer answer) {
+                 ToProto(std::move(answer), response);
+               });
       });
   return open.call.get();
 }

@@ -36,4 +36,29 @@ void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
       absl::ToInt64Nanoseconds(since_epoch - absl::Seconds(seconds))));
 }
 
+void ToProto(const TokenCache::Result& token, absl::string_view app_id,
+             v1::GetTokenResponse* out) {
+  out->set_token(std::string(token.token.value.Reveal()));
+  ToProto(token.token.expires_at, out->mutable_expire_time());
+  out->set_app_id(std::string(app_id));
+  out->set_from_cache(token.from_cache);
+}
+
+void ToProto(const OpenApiProfile::Verification& verification,
+             v1::VerifyResponse* out) {
+  out->set_valid(verification.answer.valid);
+  out->set_app_id(verification.answer.app_id);
+  out->set_result(verification.answer.result);
+  out->set_message(verification.answer.message);
+  if (verification.time.has_value()) {
+    ToProto(*verification.time, out->mutable_time());
+  }
+}
+
+void ToProto(LicenseAnswer licenses, v1::FetchLicensesResponse* out) {
+  for (std::string& key : licenses.keys) out->add_keys(std::move(key));
+  out->set_code(std::move(licenses.code));
+  out->set_message(std::move(licenses.message));
+}
+
 }  // namespace signet

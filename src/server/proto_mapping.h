@@ -1,10 +1,16 @@
 #ifndef SIGNET_SERVER_PROTO_MAPPING_H_
 #define SIGNET_SERVER_PROTO_MAPPING_H_
 
+#include <string>
+
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "apsdai/license_request.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "http/http_types.h"
 #include "inbound/inbound_request.h"
+#include "openapi/openapi_profile.h"
+#include "openapi/token_cache.h"
 #include "signet/v1/gateway.pb.h"
 #include "upstream/forward_request.h"
 
@@ -34,6 +40,12 @@ InboundRequest ToInboundRequest(const v1::VerifyInboundRequest& request);
 void ToProto(HttpResponse answer, v1::HttpResponse* out);
 
 void ToProto(absl::Time time, google::protobuf::Timestamp* out);
+
+void ToProto(const TokenCache::Result& token, absl::string_view app_id,
+             v1::GetTokenResponse* out);
+void ToProto(const OpenApiProfile::Verification& verification,
+             v1::VerifyResponse* out);
+void ToProto(LicenseAnswer licenses, v1::FetchLicensesResponse* out);
 
 }  // namespace signet
 
