@@ -14,6 +14,11 @@
 // the same way for the token and the verify endpoints.
 namespace signet::openapi_json {
 
+// The Content-Type of both requests: the seed's curl examples send this
+// exact value (with the space).
+inline constexpr absl::string_view kJsonContentType =
+    "application/json; charset=utf-8";
+
 // UNAVAILABLE "malformed answer from upstream <endpoint>: <why>".
 absl::Status Malformed(absl::string_view endpoint, absl::string_view why);
 

@@ -20,9 +20,6 @@ using nlohmann::json;
 using namespace openapi_json;  // NOLINT(build/namespaces): this module's own
 
 constexpr absl::string_view kTokenPath = "/api/v5/authentication/token";
-// The seed's curl examples send this exact value (with the space).
-constexpr absl::string_view kJsonContentType =
-    "application/json; charset=utf-8";
 }  // namespace
 
 std::string OpenApiTokenSignature(absl::string_view app_id, int64_t time_stamp,

@@ -13,9 +13,6 @@ using nlohmann::json;
 using namespace openapi_json;  // NOLINT(build/namespaces): this module's own
 
 constexpr absl::string_view kVerifyPath = "/api/v5/authentication/verify";
-// The seed's curl examples send this exact value (with the space).
-constexpr absl::string_view kJsonContentType =
-    "application/json; charset=utf-8";
 
 }  // namespace
 
