@@ -18,17 +18,16 @@ bool Contains(const Map& map, absl::string_view name) {
 
 }  // namespace
 
-template <typename Profile, typename Settings, typename Build>
-std::shared_ptr<Profile> ProfileRegistry::Reuse(
+template <typename Profile, typename Settings>
+std::shared_ptr<Profile> ProfileRegistry::Unchanged(
     const ProfileRegistry* previous, ByName<Profile> ProfileRegistry::*kind,
-    const std::string& name, const Settings& settings, Build build) {
-  if (previous != nullptr) {
-    const auto old = (previous->*kind).find(name);
-    if (old != (previous->*kind).end() && old->second->settings() == settings) {
-      return old->second;
-    }
+    const std::string& name, const Settings& settings) {
+  if (previous == nullptr) return nullptr;
+  const auto old = (previous->*kind).find(name);
+  if (old == (previous->*kind).end() || old->second->settings() != settings) {
+    return nullptr;
   }
-  return build();
+  return old->second;
 }
 
 ProfileRegistry::ProfileRegistry(GatewaySettings settings,
@@ -36,20 +35,22 @@ ProfileRegistry::ProfileRegistry(GatewaySettings settings,
                                  const ProfileRegistry* previous)
     : settings_(std::move(settings)) {
   for (const auto& [name, profile] : settings_.openapi) {
-    openapi_.emplace(
-        name, Reuse(previous, &ProfileRegistry::openapi_, name, profile, [&] {
-          return OpenApiProfile::Create(profile, env, tokens);
-        }));
+    auto kept = Unchanged(previous, &ProfileRegistry::openapi_, name, profile);
+    openapi_.emplace(name, kept != nullptr
+                               ? std::move(kept)
+                               : OpenApiProfile::Create(profile, env, tokens));
   }
   for (const auto& [name, profile] : settings_.innopaas) {
-    innopaas_.emplace(
-        name, Reuse(previous, &ProfileRegistry::innopaas_, name, profile,
-                    [&] { return InnoPaasProfile::Create(profile, env); }));
+    auto kept = Unchanged(previous, &ProfileRegistry::innopaas_, name, profile);
+    innopaas_.emplace(name, kept != nullptr
+                                ? std::move(kept)
+                                : InnoPaasProfile::Create(profile, env));
   }
   for (const auto& [name, profile] : settings_.licenses) {
-    licenses_.emplace(
-        name, Reuse(previous, &ProfileRegistry::licenses_, name, profile,
-                    [&] { return LicenseProfile::Create(profile, env); }));
+    auto kept = Unchanged(previous, &ProfileRegistry::licenses_, name, profile);
+    licenses_.emplace(name, kept != nullptr
+                                ? std::move(kept)
+                                : LicenseProfile::Create(profile, env));
   }
 }
 

@@ -55,12 +55,11 @@ class ProfileRegistry {
   using ByName = std::map<std::string, std::shared_ptr<Profile>, std::less<>>;
 
   // The profile of `previous` under `name` if its settings equal
-  // `settings`, else build().
-  template <typename Profile, typename Settings, typename Build>
-  static std::shared_ptr<Profile> Reuse(const ProfileRegistry* previous,
-                                        ByName<Profile> ProfileRegistry::*kind,
-                                        const std::string& name,
-                                        const Settings& settings, Build build);
+  // `settings`, else null.
+  template <typename Profile, typename Settings>
+  static std::shared_ptr<Profile> Unchanged(
+      const ProfileRegistry* previous, ByName<Profile> ProfileRegistry::*kind,
+      const std::string& name, const Settings& settings);
 
   template <typename Profile>
   absl::StatusOr<std::shared_ptr<Profile>> Find(const ByName<Profile>& kind,
