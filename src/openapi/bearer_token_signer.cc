@@ -13,13 +13,12 @@
 namespace signet {
 namespace {
 
-constexpr absl::string_view kReserved[] = {"Authorization", "X-APP-ID"};
 constexpr absl::string_view kBearerPrefix = "Bearer ";
 
 }  // namespace
 
 absl::Span<const absl::string_view> BearerTokenSigner::ReservedHeaders() const {
-  return kReserved;
+  return kReservedHeaders;
 }
 
 void BearerTokenSigner::Sign(HttpRequest request, SignCallback done) {

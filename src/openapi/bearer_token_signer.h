@@ -22,6 +22,10 @@ namespace signet {
 // (TokenCache::Reject), when there is no retry.
 class BearerTokenSigner final : public Signer {
  public:
+  // The headers it sets.
+  static constexpr absl::string_view kReservedHeaders[] = {"Authorization",
+                                                           "X-APP-ID"};
+
   BearerTokenSigner(std::shared_ptr<TokenCache> cache, std::string app_id,
                     std::vector<int64_t> token_invalid_codes = {})
       : cache_(std::move(cache)),

@@ -42,9 +42,7 @@ OpenApiProfile::OpenApiProfile(OpenApiSettings settings, const UpstreamEnv& env,
 }
 
 absl::Span<const absl::string_view> OpenApiProfile::ReservedHeaders() {
-  static constexpr absl::string_view kReserved[] = {"Authorization",
-                                                    "X-APP-ID"};
-  return kReserved;
+  return BearerTokenSigner::kReservedHeaders;
 }
 
 void OpenApiProfile::GetToken(bool force_refresh,

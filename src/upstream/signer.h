@@ -43,8 +43,6 @@ class Signer {
   }
 };
 
-using SignerPtr = std::shared_ptr<Signer>;
-
 // Sets `name` to `value`, replacing any header of that name (any case).
 void SetHeader(std::vector<HttpHeader>* headers, absl::string_view name,
                absl::string_view value);
