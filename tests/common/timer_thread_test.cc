@@ -43,8 +43,10 @@ class Journal {
 TEST(TimerThreadTest, RunsTasksInDueOrderNotArrivalOrder) {
   TimerThread timer;
   Journal journal;
-  timer.RunAfter(absl::Milliseconds(60), [&] { journal.Add(3); });
-  timer.RunAfter(absl::Milliseconds(30), [&] { journal.Add(2); });
+  // Gaps wide enough that a loaded machine stalling this thread between two
+  // RunAfter calls cannot make a later-posted task due first (30 ms did).
+  timer.RunAfter(absl::Milliseconds(400), [&] { journal.Add(3); });
+  timer.RunAfter(absl::Milliseconds(200), [&] { journal.Add(2); });
   timer.RunAfter(absl::ZeroDuration(), [&] { journal.Add(1); });
   journal.AwaitCount(3);
   EXPECT_THAT(journal.ids(), ElementsAre(1, 2, 3));
