@@ -61,12 +61,12 @@ void Finish(ObservedCall& call, absl::StatusOr<Result> result,
 
 template <typename Profile>
 GatewayService::Opened<Profile> GatewayService::Open(
-    const grpc::CallbackServerContext& context, absl::string_view method,
+    grpc::CallbackServerContext* context, absl::string_view method,
     absl::string_view profile_name, Finder<Profile> find) {
   Opened<Profile> open;
   open.call =
       ObservedCall::Start(context, method, observer_, &clock_, &refusal_log_);
-  open.runtime = Admit(*open.call, context, profile_name);
+  open.runtime = Admit(*open.call, *context, profile_name);
   if (open.runtime == nullptr) return open;  // refused, and completed
   absl::StatusOr<std::shared_ptr<Profile>> profile =
       (open.runtime->profiles.*find)(profile_name);
@@ -76,7 +76,7 @@ GatewayService::Opened<Profile> GatewayService::Open(
   }
   open.call->set_profile((*profile)->settings().name);
   open.deadline =
-      CallDeadline(context, clock_.Now(),
+      CallDeadline(*context, clock_.Now(),
                    open.runtime->profiles.settings().default_deadline);
   open.profile = *std::move(profile);
   return open;
@@ -122,9 +122,9 @@ void GatewayService::BoundByDeadline(const CallPtr& call, absl::Time deadline) {
 grpc::ServerUnaryReactor* GatewayService::GetToken(
     grpc::CallbackServerContext* context, const v1::GetTokenRequest* request,
     v1::GetTokenResponse* response) {
-  auto open = Open(*context, "GetToken", request->profile(),
+  auto open = Open(context, "GetToken", request->profile(),
                    &ProfileRegistry::FindOpenApi);
-  if (open.profile == nullptr) return open.call.get();
+  if (open.profile == nullptr) return open.call->reactor();
   open.profile->GetToken(
       request->force_refresh(),
       [call = open.call, profile = open.profile,
@@ -134,15 +134,15 @@ grpc::ServerUnaryReactor* GatewayService::GetToken(
         });
       });
   BoundByDeadline(open.call, open.deadline);
-  return open.call.get();
+  return open.call->reactor();
 }
 
 grpc::ServerUnaryReactor* GatewayService::Verify(
     grpc::CallbackServerContext* context, const v1::VerifyRequest* request,
     v1::VerifyResponse* response) {
-  auto open = Open(*context, "Verify", request->profile(),
+  auto open = Open(context, "Verify", request->profile(),
                    &ProfileRegistry::FindOpenApi);
-  if (open.profile == nullptr) return open.call.get();
+  if (open.profile == nullptr) return open.call->reactor();
   // An empty token means "the profile's current token"; only a call that
   // will wait for a fetch needs the deadline timer: otherwise the verify
   // request's own deadline bounds it.
@@ -159,7 +159,7 @@ grpc::ServerUnaryReactor* GatewayService::Verify(
                });
       });
   if (may_wait) BoundByDeadline(open.call, open.deadline);
-  return open.call.get();
+  return open.call->reactor();
 }
 
 template <typename Profile, typename Request>
@@ -191,38 +191,38 @@ void GatewayService::Forward(const Opened<Profile>& open,
 grpc::ServerUnaryReactor* GatewayService::CallInnoPaaS(
     grpc::CallbackServerContext* context,
     const v1::CallInnoPaaSRequest* request, v1::HttpResponse* response) {
-  auto open = Open(*context, "CallInnoPaaS", request->profile(),
+  auto open = Open(context, "CallInnoPaaS", request->profile(),
                    &ProfileRegistry::FindInnoPaas);
   if (open.profile != nullptr) {
     Forward(open, *request, response, /*may_wait_for_token=*/false);
   }
-  return open.call.get();
+  return open.call->reactor();
 }
 
 grpc::ServerUnaryReactor* GatewayService::CallOpenAPI(
     grpc::CallbackServerContext* context, const v1::CallOpenAPIRequest* request,
     v1::HttpResponse* response) {
-  auto open = Open(*context, "CallOpenAPI", request->profile(),
+  auto open = Open(context, "CallOpenAPI", request->profile(),
                    &ProfileRegistry::FindOpenApi);
   if (open.profile != nullptr) {
     // Signing waits when there is no valid token yet.
     Forward(open, *request, response, open.profile->TokenMayWait(clock_.Now()));
   }
-  return open.call.get();
+  return open.call->reactor();
 }
 
 grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
     grpc::CallbackServerContext* context,
     const v1::FetchLicensesRequest* request,
     v1::FetchLicensesResponse* response) {
-  auto open = Open(*context, "FetchLicenses", request->profile(),
+  auto open = Open(context, "FetchLicenses", request->profile(),
                    &ProfileRegistry::FindLicense);
-  if (open.profile == nullptr) return open.call.get();
+  if (open.profile == nullptr) return open.call->reactor();
   const std::map<std::string, std::string> fields(request->fields().begin(),
                                                   request->fields().end());
   if (absl::Status valid = ValidateQuery(fields, "fields"); !valid.ok()) {
     open.call->CompleteIfFirst(valid);
-    return open.call.get();
+    return open.call->reactor();
   }
   open.profile->Fetch(
       fields, open.deadline, open.runtime->profiles.settings().max_body_bytes,
@@ -234,31 +234,31 @@ grpc::ServerUnaryReactor* GatewayService::FetchLicenses(
                  ToProto(std::move(answer), response);
                });
       });
-  return open.call.get();
+  return open.call->reactor();
 }
 
 grpc::ServerUnaryReactor* GatewayService::VerifyInbound(
     grpc::CallbackServerContext* context,
     const v1::VerifyInboundRequest* request,
     v1::VerifyInboundResponse* response) {
-  const CallPtr call = ObservedCall::Start(*context, "VerifyInbound", observer_,
+  const CallPtr call = ObservedCall::Start(context, "VerifyInbound", observer_,
                                            &clock_, &refusal_log_);
   GatewayRuntime* runtime = Admit(*call, *context, request->profile());
-  if (runtime == nullptr) return call.get();  // refused, and completed
+  if (runtime == nullptr) return call->reactor();  // refused, and completed
   const absl::string_view profile =
       request->profile().empty() ? kDefaultProfile : request->profile();
   absl::StatusOr<VerifierRegistry::Outcome> outcome =
       runtime->inbound.Verify(profile, ToInboundRequest(*request));
   if (!outcome.ok()) {
     call->CompleteIfFirst(outcome.status());
-    return call.get();
+    return call->reactor();
   }
   call->set_profile(profile);
   response->set_authentic(outcome->verdict.authentic());
   response->set_reason(outcome->verdict.Describe());
   response->set_scheme(std::string(outcome->scheme));
   call->CompleteIfFirst(absl::OkStatus());
-  return call.get();
+  return call->reactor();
 }
 
 }  // namespace signet

@@ -74,7 +74,7 @@ class GatewayService final : public v1::Gateway::CallbackService {
   // What every handler does first: starts the call (counted and logged),
   // admits it, and finds `profile_name` with `find`.
   template <typename Profile>
-  Opened<Profile> Open(const grpc::CallbackServerContext& context,
+  Opened<Profile> Open(grpc::CallbackServerContext* context,
                        absl::string_view method, absl::string_view profile_name,
                        Finder<Profile> find);
 

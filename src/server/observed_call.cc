@@ -39,24 +39,23 @@ std::string NewRequestId() {
 }  // namespace
 
 std::shared_ptr<ObservedCall> ObservedCall::Start(
-    const grpc::CallbackServerContext& context, absl::string_view method,
+    grpc::CallbackServerContext* context, absl::string_view method,
     RpcObserver* observer, const Clock* clock, RateLimitedLog* refusal_log) {
   // Not make_shared: a weak deadline timer must not pin the whole object.
-  std::shared_ptr<ObservedCall> call(
+  return std::shared_ptr<ObservedCall>(
       new ObservedCall(context, method, observer, clock, refusal_log));
-  call->self_ = call;
-  return call;
 }
 
-ObservedCall::ObservedCall(const grpc::CallbackServerContext& context,
+ObservedCall::ObservedCall(grpc::CallbackServerContext* context,
                            absl::string_view method, RpcObserver* observer,
                            const Clock* clock, RateLimitedLog* refusal_log)
-    : method_(method),
+    : reactor_(context->DefaultReactor()),
+      method_(method),
       observer_(observer),
       clock_(*clock),
       refusal_log_(*refusal_log),
       start_(clock->Now()),
-      request_id_(CallerRequestId(context)) {
+      request_id_(CallerRequestId(*context)) {
   if (request_id_.empty()) request_id_ = NewRequestId();
   if (observer_ != nullptr) observer_->RpcStarted(method_);
 }
@@ -85,7 +84,7 @@ void ObservedCall::Complete(const absl::Status& status) {
       LogInfo("rpc", fields);
     }
   }
-  Finish(ToGrpcStatus(status));
+  reactor_->Finish(ToGrpcStatus(status));
 }
 
 }  // namespace signet

@@ -18,34 +18,43 @@
 
 namespace signet {
 
-// The reactor of one unary Gateway RPC. Besides finishing the call it
-// gives the call a request id (the caller's x-request-id metadata, or a new
-// one) that is sent upstream, and on completion writes the access log line
-// and reports to the RpcObserver. The lines of calls refused as
-// UNAUTHENTICATED or PERMISSION_DENIED go through `refusal_log`: anyone who
-// reaches the port can cause those, as fast as they like.
+// One unary Gateway RPC, finished through its context's DefaultReactor().
+// Besides finishing the call it gives the call a request id (the caller's
+// x-request-id metadata, or a new one) that is sent upstream, and on completion
+// writes the access log line and reports to the RpcObserver. The lines of calls
+// refused as UNAUTHENTICATED or PERMISSION_DENIED go through `refusal_log`:
+// anyone who reaches the port can cause those, as fast as they like.
 //
-// Ownership, not timing, keeps it valid: it is shared-owned by gRPC (until
-// OnDone) and by every callback that may still run for it (a token fetch, a
-// transfer, a deadline timer), so a completion that arrives after the call
-// was finished -- by its deadline, say -- still finds a live object. What
-// such a late completion may not touch is the RPC itself: the request,
-// response and context belong to gRPC and die after OnDone. Hence the
+// Why not a reactor of its own: gRPC runs the OnDone of a user reactor on
+// its executor (a thread hop and a futex wake per call), while the
+// library's default reactor finishes inline; the default reactor also
+// accepts a Finish from any thread after the handler returned, which is all
+// a Gateway RPC needs (none reacts to cancellation).
+//
+// Ownership, not timing, keeps it valid: it is shared-owned by the handler
+// and by every callback that may still run for it (a token fetch, a
+// transfer), so a completion that arrives after the call was finished -- by
+// its deadline, say -- still finds a live object. What such a late
+// completion may not touch is the RPC itself: the request, response and
+// context belong to gRPC and die once the call is finished. Hence the
 // claim: whoever wins Claim() may write the response and must then call
 // Complete; every other path does nothing. The call also holds the runtime
 // it started under (Hold), so a callback holding the call may use that
 // runtime's profiles however long it runs, across any number of reloads.
-class ObservedCall final : public grpc::ServerUnaryReactor {
+class ObservedCall final {
  public:
   // `observer` may be null; it, `clock` and `refusal_log` must outlive
   // every call that can still be completed (the server drains calls
   // before they go).
   static std::shared_ptr<ObservedCall> Start(
-      const grpc::CallbackServerContext& context, absl::string_view method,
+      grpc::CallbackServerContext* context, absl::string_view method,
       RpcObserver* observer, const Clock* clock, RateLimitedLog* refusal_log);
 
   ObservedCall(const ObservedCall&) = delete;
   ObservedCall& operator=(const ObservedCall&) = delete;
+
+  // What the handler returns to gRPC.
+  grpc::ServerUnaryReactor* reactor() const { return reactor_; }
 
   const std::string& request_id() const { return request_id_; }
   absl::string_view method() const { return method_; }
@@ -91,14 +100,12 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
     return true;
   }
 
-  // gRPC is done with the RPC; the object lives on while callbacks hold it.
-  void OnDone() override { self_.reset(); }
-
  private:
-  ObservedCall(const grpc::CallbackServerContext& context,
-               absl::string_view method, RpcObserver* observer,
-               const Clock* clock, RateLimitedLog* refusal_log);
+  ObservedCall(grpc::CallbackServerContext* context, absl::string_view method,
+               RpcObserver* observer, const Clock* clock,
+               RateLimitedLog* refusal_log);
 
+  grpc::ServerUnaryReactor* const reactor_;  // gRPC's, until Complete
   const absl::string_view method_;
   RpcObserver* const observer_;
   const Clock& clock_;
@@ -111,8 +118,6 @@ class ObservedCall final : public grpc::ServerUnaryReactor {
   std::shared_ptr<const void> held_;
   InFlightLimiter* limiter_ = nullptr;
   std::atomic<bool> claimed_{false};
-  // gRPC's share: set by Start, released in OnDone.
-  std::shared_ptr<ObservedCall> self_;
 };
 
 using CallPtr = std::shared_ptr<ObservedCall>;
