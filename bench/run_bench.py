@@ -383,8 +383,17 @@ class Suite:
                      "--log-level", "warning"], name="signet")
         self.procs.append(proc)
         wait_port(port)
-        # readiness: Health SERVING (checked by a one-call health run)
-        self.client("health", port, ["--burst=1"], check=True)
+        # readiness: Health SERVING (checked by a one-call health run; NOT_SERVING
+        # until the prewarmed token is in, which a busy machine delays)
+        end = time.monotonic() + 20
+        while True:
+            try:
+                self.client("health", port, ["--burst=1"], check=True)
+                break
+            except RuntimeError:
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.05)
         return proc, port, admin
 
     def client(self, rpc, port, extra, check=False):
