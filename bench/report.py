@@ -168,17 +168,37 @@ def _targets(rows, facts):
             f"{facts['connections_opened']:.0f} opened over "
             f"{facts['innopaas_calls_measured']} measured calls",
             facts["connections_opened"] <= facts["connection_pool"])
-    slow = _find(rows, "slow", "gateway")
+    out += _tls_targets(facts)
+    # The slow upstream is judged over TLS + HTTP/2 when that leg ran; the
+    # plain HTTP/1.1 leg is quoted beside it.
+    plain = _find(rows, "slow", "gateway")
+    slow, key, name = _find(rows, "slow", "gateway-tls-h2"), "slow_tls_h2", "4 slow upstream (TLS + h2)"
+    if slow is None:
+        slow, key, name, plain = plain, "slow", "4 slow upstream", None
+
+    def also(value):
+        return f" (plain HTTP/1.1: {value})" if plain else ""
     if slow:
         rate = facts["slow_rate"]
-        add("4 slow upstream", "zero errors", slow["errors"], slow["errors"] == "0")
-        add("4 slow upstream", f"throughput ≥ 90% of {rate}/s",
-            f"{_num(slow, 'throughput'):.0f}/s", _num(slow, "throughput") >= 0.9 * rate)
-        add("4 slow upstream", "thread count as at idle",
-            f"{facts['slow_idle_threads']} idle, {facts['slow_peak_threads']} peak",
-            facts["slow_peak_threads"] == facts["slow_idle_threads"])
-        add("4 slow upstream", "RSS ≤ 256 MB", f"{slow['peak_rss_mb']} MB",
+        add(name, "zero errors", slow["errors"] + also(plain and plain["errors"]),
+            slow["errors"] == "0")
+        add(name, f"throughput ≥ 90% of {rate}/s",
+            f"{_num(slow, 'throughput'):.0f}/s"
+            + also(plain and f"{_num(plain, 'throughput'):.0f}/s"),
+            _num(slow, "throughput") >= 0.9 * rate)
+        add(name, "thread count as at idle",
+            f"{facts[key + '_idle_threads']} idle, {facts[key + '_peak_threads']} peak"
+            + also(plain and f"{facts.get('slow_idle_threads')} idle, "
+                             f"{facts.get('slow_peak_threads')} peak"),
+            facts[key + "_peak_threads"] == facts[key + "_idle_threads"])
+        add(name, "RSS ≤ 256 MB", f"{slow['peak_rss_mb']} MB"
+            + also(plain and f"{plain['peak_rss_mb']} MB"),
             _num(slow, "peak_rss_mb") <= 256)
+        if key + "_connections_opened" in facts:
+            opened = facts[key + "_connections_opened"]
+            out.append((name, "upstream connections used (calls in flight share them)",
+                        f"{opened:.0f}" + also(plain and "%.0f" % facts.get(
+                            "slow_connections_opened", float("nan"))), "(fact)"))
     sf = _find(rows, "singleflight", "gateway")
     if sf:
         add("5 single flight", f"{facts['singleflight_burst']} cold GetToken → 1 upstream request",
@@ -195,6 +215,74 @@ def _targets(rows, facts):
             f"{facts['idle_rss_mb']:.1f} MB ({facts.get('idle_rss_anon_mb', 0):.1f} MB "
             "private, the rest shared library pages)", facts["idle_rss_mb"] <= 20)
     return out
+
+
+def _tls_targets(facts):
+    """Issue targets over TLS, from facts["tls"] (one entry per leg)."""
+    out = []
+    legs = facts.get("tls") or []
+    for path, label in (("tls-h1", "TLS + HTTP/1.1"), ("tls-h2", "TLS + HTTP/2")):
+        mine = [leg for leg in legs if leg["path"] == path]
+        if not mine:
+            continue
+        name = f"3 over {label}"
+
+        def add(target, measured, met):
+            out.append((name, target, measured, "met" if met else "**missed**"))
+        loads = "/".join(str(leg["load"]) for leg in mine)
+        add(f"connections opened ≤ concurrency (c={loads})",
+            "/".join("%.0f" % leg["connections_opened"] for leg in mine),
+            all(leg["connections_opened"] <= leg["load"] for leg in mine))
+        per100k = [leg.get("handshakes_per_100k") for leg in mine]
+        add(f"TLS handshakes per 100,000 calls ≤ concurrency (c={loads})",
+            "/".join("%.0f" % v if v is not None else "?" for v in per100k)
+            + " (full/resumed: " + ", ".join(
+                f"{leg['full_handshakes']}/{leg['resumed']}" for leg in mine) + ")",
+            all(v is not None and v <= leg["load"] for v, leg in zip(per100k, mine)))
+        ratios = [leg.get("cpu_ratio") for leg in mine]
+        add(f"CPU per call ≤ 1.3× plain HTTP (c={loads})",
+            "/".join("%.2f×" % r if r else "?" for r in ratios),
+            all(r is not None and r <= 1.3 for r in ratios))
+    return out
+
+
+def _tls_table(facts):
+    legs = facts.get("tls") or []
+    if not legs:
+        return []
+    lines = [
+        "",
+        "## TLS upstreams",
+        "",
+        "CallInnoPaaS through signet to nginx over plain HTTP, TLS + HTTP/1.1 (ALPN "
+        "`http/1.1` only) and TLS + HTTP/2 (ALPN `h2`), certificate from a CA the suite "
+        "generates and gives signet as `upstream.ca_bundle`. Each leg starts a fresh signet, "
+        "so its connections and handshakes are all it needed, none carried over. Connections: "
+        "signet's `signet_upstream_connections_opened_total` (nginx's accepted count in "
+        "brackets); handshakes: nginx's log of each connection's first request, full or "
+        "resumed (`$ssl_session_reused`); per 100,000 calls: the warm-up's handshakes (the "
+        "cold start) once, plus those after it as a rate over the measured calls.",
+        "",
+        "| path | concurrency | calls/s | p50 µs | p99 µs | CPU µs/call | × plain | "
+        "connections opened | TLS handshakes (full / resumed) | handshakes per 100k calls "
+        "| protocol |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    def fmt(value, pattern):
+        return pattern % value if value is not None else "–"
+    for leg in legs:
+        handshakes = ("–" if leg.get("handshakes") is None else
+                      f"{leg['handshakes']} ({leg['full_handshakes']} / {leg['resumed']})")
+        lines.append("| " + " | ".join([
+            leg["path"], str(leg["load"]), fmt(leg.get("throughput"), "%.0f"),
+            fmt(leg.get("p50_us"), "%.0f"), fmt(leg.get("p99_us"), "%.0f"),
+            fmt(leg.get("cpu_us_per_call"), "%.1f"),
+            fmt(leg.get("cpu_ratio"), "%.2f×"),
+            f"{leg['connections_opened']:.0f} ({leg['connections_accepted']})",
+            handshakes, fmt(leg.get("handshakes_per_100k"), "%.0f"),
+            ", ".join(leg.get("protocols") or []) or "HTTP/1.1"]) + " |")
+    return lines
 
 
 def write_markdown(path, mode, rows, facts, plots, out_dir, elapsed):
@@ -253,6 +341,7 @@ def write_markdown(path, mode, rows, facts, plots, out_dir, elapsed):
             "scenario", "path", "load", "calls", "errors", "throughput", "p50_us",
             "p90_us", "p99_us", "p999_us", "max_us", "cpu_us_per_call",
             "peak_rss_mb", "note")) + " |")
+    lines += _tls_table(facts)
     if plots:
         lines += ["", "## Plots", ""]
         for name in plots:

@@ -4,7 +4,8 @@
     bench/run.sh [--mode smoke|quick|full]
 
 Starts on 127.0.0.1: nginx as the upstream (a fixed JSON answer that
-requires the AppKey header, and a 1 s slow location), nginx as a
+requires the AppKey header, and a 1 s slow location; the same over TLS for
+the tls and slow scenarios), nginx as a
 header-injecting reverse proxy (what a user would deploy instead of
 signet), signet-emulator for OpenAPI tokens, and signet. Then runs:
 
@@ -12,7 +13,11 @@ signet), signet-emulator for OpenAPI tokens, and signet. Then runs:
   gettoken      cached GetToken
   innopaas      CallInnoPaaS via signet, vs the same request sent directly
                 to nginx, vs through the nginx proxy (wrk for the HTTP legs)
-  slow          1 s upstream, 5,000 calls/s open loop (5,000 in flight)
+  tls           CallInnoPaaS over plain HTTP, TLS + HTTP/1.1 and TLS + HTTP/2
+                (a second nginx with a CA and certificate the suite makes):
+                connections opened, TLS handshakes, CPU per call
+  slow          1 s upstream, 5,000 calls/s open loop (5,000 in flight), over
+                plain HTTP/1.1 and over TLS + HTTP/2
   singleflight  1,000 concurrent GetToken on a cold cache
   startup       exec to ready, idle RSS
   micro         Google Benchmark microbenchmarks (ns/op)
@@ -141,10 +146,8 @@ http {{
   scgi_temp_path {dir}/scgi;
 """
 
-NGINX_UPSTREAM = """
-load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
-{common}  server {{
-    listen 127.0.0.1:{port} backlog=8192;
+# The upstream's answers, served alike over plain HTTP and TLS.
+NGINX_LOCATIONS = """
     # The AppKey check makes a request without signet's header fail loudly.
     location = /bench {{
       if ($http_appkey != "{app_key}") {{ return 401; }}
@@ -157,6 +160,47 @@ load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
       echo_sleep 1;
       echo '{{"code":0,"msg":"slow"}}';
     }}
+"""
+
+NGINX_UPSTREAM = """
+load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
+{common}  server {{
+    listen 127.0.0.1:{port} backlog=8192;""" + NGINX_LOCATIONS + """
+    location = /nginx_status {{ stub_status; }}
+  }}
+}}
+"""
+
+# The TLS upstreams: the same answers on an HTTP/1.1-only port (ALPN offers
+# only http/1.1) and an HTTP/2 one, with a CA and certificate the suite makes.
+# Each connection's first request is logged (port, "r" for a resumed TLS
+# session or "." for a full handshake, protocol), so the log counts
+# connections and handshakes as the server saw them.
+NGINX_TLS = """
+load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
+{common}  map $connection_requests $first_request {{ 1 1; default 0; }}
+  log_format connection '$msec $server_port $ssl_session_reused $ssl_protocol $server_protocol';
+  ssl_certificate {dir}/server.pem;
+  ssl_certificate_key {dir}/server.key;
+  # nginx 1.22 defaults to TLSv1-1.2; production upstreams speak 1.3.
+  ssl_protocols TLSv1.2 TLSv1.3;
+  # Resumption: tickets (on by default) for 1.3, and a session cache.
+  ssl_session_cache shared:bench:10m;
+  # nginx's default is 128 streams per connection; signet asks curl for up
+  # to 1,000 (CURLMOPT_MAX_CONCURRENT_STREAMS). At 128, 5,000 slow calls in
+  # flight need 40 connections or more; at 1,000, one per signet connection
+  # pool (8). A real upstream's limit is its own.
+  http2_max_concurrent_streams 1000;
+  server {{
+    listen 127.0.0.1:{h1_port} ssl backlog=8192;
+    access_log {dir}/tls-connections.log connection if=$first_request;""" + NGINX_LOCATIONS + """
+  }}
+  server {{
+    listen 127.0.0.1:{h2_port} ssl http2 backlog=8192;
+    access_log {dir}/tls-connections.log connection if=$first_request;""" + NGINX_LOCATIONS + """
+  }}
+  server {{
+    listen 127.0.0.1:{port};
     location = /nginx_status {{ stub_status; }}
   }}
 }}
@@ -202,9 +246,26 @@ innopaas:
     authorization: {{value: {authorization}}}
 """
 
+# InnoPaaS profiles for the TLS upstreams, added to the config of the signets
+# that call them: the suite's CA is the only one they trust.
+SIGNET_TLS_PROFILES = """  tls_h1:
+    base_url: https://127.0.0.1:{h1_port}
+    app_key: {{value: {app_key}}}
+    authorization: {{value: {authorization}}}
+    upstream: {{ca_bundle: {ca}}}
+  tls_h2:
+    base_url: https://127.0.0.1:{h2_port}
+    app_key: {{value: {app_key}}}
+    authorization: {{value: {authorization}}}
+    upstream: {{ca_bundle: {ca}}}
+"""
+
+# The TLS scenario's paths: (label, signet profile).
+TLS_PATHS = [("plain", "default"), ("tls-h1", "tls_h1"), ("tls-h2", "tls_h2")]
+
 
 # Suite methods, in the order a run calls them.
-SCENARIOS = ["startup", "throughput", "slow", "singleflight", "micro"]
+SCENARIOS = ["startup", "throughput", "tls", "slow", "singleflight", "micro"]
 
 
 class Suite:
@@ -216,6 +277,7 @@ class Suite:
         self.rows = []
         self.facts = {}
         self.procs = []
+        self.tls_upstream = None  # see start_tls_upstream
 
     # --- processes -------------------------------------------------------
     def start_nginx(self, template, name, **values):
@@ -237,6 +299,57 @@ class Suite:
                                   capture_output=True, text=True).stdout.split()
         return int(children[0]) if children else proc.popen.pid
 
+    def make_certificates(self):
+        """A CA and a server certificate for 127.0.0.1 (RSA 2048, as most
+        public upstreams still use), in the suite's temp dir."""
+        def openssl(*argv):
+            subprocess.run(["openssl", *argv], cwd=self.dir, check=True,
+                           capture_output=True)
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=signet bench CA", "-keyout", "ca.key", "-out", "ca.pem",
+                "-addext", "basicConstraints=critical,CA:TRUE",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                "-keyout", "server.key", "-out", "server.csr")
+        with open(os.path.join(self.dir, "server.ext"), "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-days", "2", "-extfile", "server.ext",
+                "-out", "server.pem")
+        return os.path.join(self.dir, "ca.pem")
+
+    def start_tls_upstream(self):
+        """The TLS nginx (HTTP/1.1 and HTTP/2 ports), started once, on first use."""
+        if self.tls_upstream is None:
+            ca = self.make_certificates()
+            h1_port, h2_port = free_port(), free_port()
+            proc, status_port = self.start_nginx(NGINX_TLS, "tls", h1_port=h1_port,
+                                                 h2_port=h2_port)
+            wait_port(h1_port)
+            wait_port(h2_port)
+            self.tls_upstream = dict(proc=proc, ca=ca, h1_port=h1_port, h2_port=h2_port,
+                                     status_port=status_port)
+        return self.tls_upstream
+
+    def tls_connection_log(self):
+        """(time, port, resumed, protocol, http version) per TLS connection
+        nginx has answered a first request on, oldest first."""
+        path = os.path.join(self.dir, "tls-connections.log")
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [(float(t), int(port), reused == "r", proto, version)
+                    for t, port, reused, proto, version in
+                    (line.split() for line in f if line.strip())]
+
+    def nginx_counters(self, status_port):
+        """stub_status: (connections accepted, requests), both counting this query."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{status_port}/nginx_status",
+                                    timeout=5) as r:
+            text = r.read().decode()
+        accepts, _, requests = re.search(r"^\s*(\d+) (\d+) (\d+)", text, re.M).groups()
+        return int(accepts), int(requests)
+
     def start_emulator(self):
         port = free_port()
         proc = Proc([os.path.join(self.bin, "emulator/signet-emulator"),
@@ -245,27 +358,42 @@ class Suite:
         proc.wait_line("listening")
         return proc, port
 
-    def write_config(self, port, admin, prewarm):
+    def write_config(self, port, admin, prewarm, tls=False):
         config = os.path.join(self.dir, f"signet-{port}.yaml")
+        text = SIGNET_CONFIG.format(
+            port=port, admin=admin, emulator=self.emulator_port,
+            upstream=self.upstream_port, secret=OPENAPI_SECRET,
+            app_key=APP_KEY, authorization=AUTHORIZATION,
+            prewarm="true" if prewarm else "false")
+        if tls:
+            up = self.start_tls_upstream()
+            text = text.replace("\ninnopaas:\n", "\ninnopaas:\n" + SIGNET_TLS_PROFILES.format(
+                h1_port=up["h1_port"], h2_port=up["h2_port"], ca=up["ca"],
+                app_key=APP_KEY, authorization=AUTHORIZATION), 1)
         with open(config, "w") as f:
-            f.write(SIGNET_CONFIG.format(
-                port=port, admin=admin, emulator=self.emulator_port,
-                upstream=self.upstream_port, secret=OPENAPI_SECRET,
-                app_key=APP_KEY, authorization=AUTHORIZATION,
-                prewarm="true" if prewarm else "false"))
+            f.write(text)
         return config
 
-    def start_signet(self, prewarm=True):
+    def start_signet(self, prewarm=True, tls=False):
         port, admin = free_port(), free_port()
-        config = self.write_config(port, admin, prewarm)
+        config = self.write_config(port, admin, prewarm, tls)
         # warning: no access line per call, as a busy production sidecar
         # would run (the access line costs a write per call).
         proc = Proc([os.path.join(self.bin, "src/signet"), "--config", config,
                      "--log-level", "warning"], name="signet")
         self.procs.append(proc)
         wait_port(port)
-        # readiness: Health SERVING (checked by a one-call health run)
-        self.client("health", port, ["--burst=1"], check=True)
+        # readiness: Health SERVING (checked by a one-call health run; NOT_SERVING
+        # until the prewarmed token is in, which a busy machine delays)
+        end = time.monotonic() + 20
+        while True:
+            try:
+                self.client("health", port, ["--burst=1"], check=True)
+                break
+            except RuntimeError:
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.05)
         return proc, port, admin
 
     def client(self, rpc, port, extra, check=False):
@@ -369,9 +497,93 @@ class Suite:
         self.facts["connection_pool"] = 256
         signet.stop()
 
+    def tls(self):
+        """CallInnoPaaS over plain HTTP, TLS + HTTP/1.1 and TLS + HTTP/2.
+
+        One fresh signet per leg, so each leg starts cold: its connections
+        and handshakes are all the leg needed, none carried over. Connections
+        are counted by signet (signet_upstream_connections_opened_total) and
+        by nginx (stub_status accepts); TLS handshakes by nginx's log of each
+        connection's first request: full ("."), or resumed ("r") from a
+        session signet kept (curl's share handle)."""
+        up = self.start_tls_upstream()
+        status_ports = {"plain": self.upstream_port, "tls-h1": up["status_port"],
+                        "tls-h2": up["status_port"]}
+        server_ports = {"tls-h1": up["h1_port"], "tls-h2": up["h2_port"]}
+        loads = [1] if self.args.mode == "smoke" else [1, 16, 64]
+        legs = self.facts.setdefault("tls", [])
+        for c in loads:
+            plain_cpu = None
+            for path, profile in TLS_PATHS:
+                signet, port, admin = self.start_signet(tls=True)
+                opened_before = self.metric(admin, "signet_upstream_connections_opened_total")
+                accepts_before, requests_before = self.nginx_counters(status_ports[path])
+                seen = len(self.tls_connection_log())
+                before = signet.cpu_ticks()
+                started = time.time()
+                result = self.client("innopaas", port, [
+                    f"--concurrency={c}", "--path=/bench", f"--channels={min(c, 4)}",
+                    f"--profile={profile}"] + self.timing())
+                row = self.record("tls", path, result, signet, before)
+                opened = self.metric(admin, "signet_upstream_connections_opened_total")
+                signet.stop()
+                accepts, requests = self.nginx_counters(status_ports[path])
+                # This query and the one before it are one connection and
+                # request each.
+                accepted = accepts - accepts_before - 1
+                served = requests - requests_before - 1
+                conns = [entry for entry in self.tls_connection_log()[seen:]
+                         if entry[1] == server_ports.get(path)]
+                warm_until = started + self.mode["warmup"]
+                later = [entry for entry in conns if entry[0] > warm_until]
+                full = sum(1 for entry in conns if not entry[2])
+                calls = int(result.get("calls") or 0)
+                cpu = _float(row["cpu_us_per_call"])
+                if path == "plain":
+                    plain_cpu = cpu
+                leg = dict(path=path, load=c, calls=calls, served=served,
+                           errors=int(result.get("errors") or 0),
+                           throughput=_float(result.get("throughput")),
+                           p50_us=_float(result.get("p50_us")),
+                           p99_us=_float(result.get("p99_us")),
+                           cpu_us_per_call=cpu,
+                           cpu_ratio=(cpu / plain_cpu) if cpu and plain_cpu else None,
+                           connections_opened=opened - opened_before,
+                           connections_accepted=accepted,
+                           handshakes=len(conns) if path != "plain" else None,
+                           full_handshakes=full if path != "plain" else None,
+                           resumed=len(conns) - full if path != "plain" else None,
+                           handshakes_after_warmup=len(later) if path != "plain" else None,
+                           protocols=sorted({f"{e[3]} {e[4]}" for e in conns}))
+                # Handshakes per 100,000 calls: those of the cold start
+                # (warm-up) once, plus the measured window's rate. A short
+                # leg would otherwise count its one-off start-up as a rate.
+                if path != "plain" and calls > 0:
+                    leg["handshakes_per_100k"] = (len(conns) - len(later)
+                                                  + len(later) * 1e5 / calls)
+                legs.append(leg)
+                note = (f"{leg['connections_opened']:.0f} connections opened "
+                        f"({accepted} accepted by nginx)")
+                if path != "plain":
+                    note += (f", {len(conns)} TLS handshakes ({full} full, "
+                             f"{len(conns) - full} resumed; {len(later)} after warm-up) "
+                             f"over {served} calls; " + ", ".join(leg["protocols"]))
+                if leg["cpu_ratio"]:
+                    note += f"; CPU {leg['cpu_ratio']:.2f}x plain"
+                row["note"] = note
+                log(f"tls          {path:12} load={c:>5} {note}")
+
     def slow(self):
-        for profile, label in (("default", "gateway"),):
-            signet, port, admin = self.start_signet()
+        # Over plain HTTP/1.1 (a connection per call in flight), then over
+        # TLS + HTTP/2, where the calls in flight share a few multiplexed
+        # connections. The facts keep the plain leg's keys; the TLS leg's
+        # start with slow_tls_h2_.
+        for profile, label, key in (("default", "gateway", "slow"),
+                                    ("tls_h2", "gateway-tls-h2", "slow_tls_h2")):
+            tls = profile != "default"
+            signet, port, admin = self.start_signet(tls=tls)
+            seen = len(self.tls_connection_log())
+            opened_before = self.metric(admin, "signet_upstream_connections_opened_total")
             idle_threads = signet.status("Threads")
             peak = [idle_threads]
             stop = threading.Event()
@@ -390,10 +602,22 @@ class Suite:
                 "--duration=%gs" % self.mode["slow_seconds"], "--warmup=1.5s"])
             stop.set()
             sampler.join()
-            self.facts.update(slow_rate=rate, slow_idle_threads=idle_threads,
-                              slow_peak_threads=peak[0])
-            self.record("slow", label, result, signet, before,
-                        note=f"threads idle {idle_threads}, peak {peak[0]}")
+            opened = self.metric(admin, "signet_upstream_connections_opened_total")
+            opened -= opened_before
+            self.facts.update({"slow_rate": rate, f"{key}_idle_threads": idle_threads,
+                               f"{key}_peak_threads": peak[0],
+                               f"{key}_connections_opened": opened})
+            note = (f"threads idle {idle_threads}, peak {peak[0]}; "
+                    f"{opened:.0f} upstream connections opened")
+            if tls:
+                conns = [e for e in self.tls_connection_log()[seen:]
+                         if e[1] == self.tls_upstream["h2_port"]]
+                full = sum(1 for e in conns if not e[2])
+                self.facts.update({f"{key}_handshakes": len(conns),
+                                   f"{key}_full_handshakes": full})
+                note += (f" ({len(conns)} TLS handshakes at nginx, {full} full; "
+                         + ", ".join(sorted({f"{e[3]} {e[4]}" for e in conns})) + ")")
+            self.record("slow", label, result, signet, before, note=note)
             signet.stop()
 
     def singleflight(self):
@@ -454,6 +678,13 @@ class Suite:
         for proc in reversed(self.procs):
             proc.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _float(text):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def parse_wrk(out, concurrency, seconds):

@@ -28,6 +28,10 @@ struct CurlTransfer;  // http/curl_transfer.h
 // on the network for a single call, and all transfers share keep-alive
 // connections and (through a share handle) one TLS session and DNS cache:
 // a signed call to a known upstream usually costs no TCP or TLS handshake.
+// An https upstream that negotiates HTTP/2 (ALPN) carries concurrent calls
+// as streams of a few connections (up to 1,000 each, per pool): a call
+// started while such a connection is still being set up waits for it
+// (CURLOPT_PIPEWAIT) rather than opening another.
 // Send starts the transfer on the calling thread when the I/O thread is not
 // busy with curl (sparing a thread handoff), else queues it for the loop.
 //

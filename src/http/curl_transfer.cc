@@ -214,6 +214,13 @@ absl::Status CurlTransfer::Configure(CurlEasyPtr handle,
       set(CURLOPT_CONNECTTIMEOUT_MS,
           ToCurlMillis(std::min(settings.connect_timeout, remaining))));
 
+  if (absl::StartsWithIgnoreCase(request.url, "https://")) {
+    // An https upstream may speak HTTP/2 (ALPN): wait for a connection still
+    // being set up to tell, and multiplex on it, rather than open one per
+    // transfer started meanwhile. Plain http is HTTP/1.1 here, where waiting
+    // would only delay the next connection.
+    SIGNET_RETURN_IF_ERROR(set(CURLOPT_PIPEWAIT, 1L));
+  }
   SIGNET_RETURN_IF_ERROR(
       set(CURLOPT_SSL_VERIFYPEER, settings.verify_tls ? 1L : 0L));
   SIGNET_RETURN_IF_ERROR(

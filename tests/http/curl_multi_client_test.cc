@@ -1107,6 +1107,34 @@ TEST_F(CurlMultiClientTlsTest, VerifiedAgainstCaBundle) {
   EXPECT_EQ(client->connections_opened(), 1u);
 }
 
+// Verify calls started together on a cold client to an HTTP/1.1-only https
+// upstream each get a connection at once: waiting for the first connection
+// to say whether it multiplexes (CURLOPT_PIPEWAIT, set for https) holds
+// none of them back until another call completes.
+TEST_F(CurlMultiClientTlsTest, ConcurrentColdCallsOverHttp1EachGetAConnection) {
+  CurlMultiClient::Options options;
+  options.ca_bundle_path = certificate_.pem_path();
+  options.connection_pools = 1;
+  std::unique_ptr<CurlMultiClient> client = MakeClient(options);
+  ASSERT_NE(client, nullptr);
+  constexpr int kCalls = 6;
+  std::vector<std::shared_ptr<Outcome>> outcomes;
+  for (int i = 0; i < kCalls; ++i) {
+    outcomes.push_back(std::make_shared<Outcome>());
+    client->Send(Get(upstream_.Url("/slow")), Outcome::Into(outcomes.back()));
+  }
+  // /slow answers none until released: all of them reached the upstream
+  // while the first was still unanswered, each on a connection of its own.
+  EXPECT_TRUE(upstream_.WaitForRequests(kCalls));
+  upstream_.ReleaseSlow();
+  for (const std::shared_ptr<Outcome>& outcome : outcomes) {
+    absl::StatusOr<HttpResponse> response = outcome->Wait();
+    ASSERT_THAT(response, IsOk());
+    EXPECT_EQ(response->body, "late");
+  }
+  EXPECT_EQ(client->connections_opened(), static_cast<uint64_t>(kCalls));
+}
+
 // Verify a certificate from an unknown CA is UNAVAILABLE by default.
 TEST_F(CurlMultiClientTlsTest, UnknownCaIsUnavailable) {
   std::unique_ptr<CurlMultiClient> client =
