@@ -16,6 +16,9 @@ signet), signet-emulator for OpenAPI tokens, and signet. Then runs:
   singleflight  1,000 concurrent GetToken on a cold cache
   startup       exec to ready, idle RSS
   micro         Google Benchmark microbenchmarks (ns/op)
+  h2load        floor, cached GetToken and CallInnoPaaS under h2load
+  gopeer        signet vs a Go sidecar (bench/peers/go), same h2load load
+                (both: bench/h2load_scenarios.py)
 
 and writes results.csv, plots and, for quick/full, docs/benchmarks.md.
 smoke is the CI check that the suite still runs (seconds; no targets).
@@ -33,6 +36,8 @@ import tempfile
 import threading
 import time
 import urllib.request
+
+import h2load_scenarios  # bench/h2load_scenarios.py
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP_KEY = "bench-app-key"
@@ -204,7 +209,8 @@ innopaas:
 
 
 # Suite methods, in the order a run calls them.
-SCENARIOS = ["startup", "throughput", "slow", "singleflight", "micro"]
+SCENARIOS = ["startup", "throughput", "slow", "singleflight", "micro", "h2load",
+             "gopeer"]
 
 
 class Suite:
@@ -450,6 +456,12 @@ class Suite:
         self.facts["micro"] = [(b["name"], b["cpu_time"], b["time_unit"])
                                for b in json.loads(out)["benchmarks"]]
 
+    def h2load(self):
+        h2load_scenarios.h2load_scenario(self)
+
+    def gopeer(self):
+        h2load_scenarios.gopeer_scenario(self)
+
     def close(self):
         for proc in reversed(self.procs):
             proc.stop()
@@ -509,6 +521,10 @@ def main():
     for tool in ("nginx", "wrk"):
         if shutil.which(tool) is None and not os.path.exists(f"/usr/sbin/{tool}"):
             sys.exit(f"bench: {tool} is missing; run bench/install-deps.sh")
+    missing = h2load_scenarios.missing_tools(args.only.split(",") if args.only else SCENARIOS)
+    if missing:
+        sys.exit(f"bench: {', '.join(missing)} missing (h2load legs, the Go peer); "
+                 "run bench/install-deps.sh")
     os.environ["PATH"] += ":/usr/sbin"
     suite = Suite(args)
     started = time.monotonic()
