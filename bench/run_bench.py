@@ -523,7 +523,8 @@ def main():
             sys.exit(f"bench: {tool} is missing; run bench/install-deps.sh")
     missing = h2load_scenarios.missing_tools(args.only.split(",") if args.only else SCENARIOS)
     if missing:
-        sys.exit(f"bench: {', '.join(missing)} missing (h2load legs, the Go peer); "
+        sys.exit(f"bench: not installed: {', '.join(missing)} (the h2load scenarios need "
+                 "nghttp2-client and protoc, gopeer also the Go toolchain); "
                  "run bench/install-deps.sh")
     os.environ["PATH"] += ":/usr/sbin"
     suite = Suite(args)
