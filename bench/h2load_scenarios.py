@@ -6,9 +6,9 @@
            CallInnoPaaS and cached GetToken), the same nginx upstream and
            emulator, the same h2load load, rounds alternating between them
 
-Rows: scenario "h2load", path the RPC; scenario "gopeer", path
-"<server> <rpc>" (server signet or go), one row per round, the round in the
-note. report.py turns them into the "h2load" and "signet vs a Go sidecar"
+Rows, one per leg and round (the round in the note): scenario "h2load",
+path the RPC; scenario "gopeer", path "<server> <rpc>" (server signet or
+go). report.py turns them into the "h2load" and "signet vs a Go sidecar"
 tables.
 """
 import os
@@ -79,13 +79,16 @@ def leg(suite, scenario, path, proc, port, rpc, concurrency, note=""):
 
 
 def h2load_scenario(suite):
-    """Health floor, cached GetToken and CallInnoPaaS on signet, by h2load."""
+    """Health floor, cached GetToken and CallInnoPaaS on signet, by h2load, in
+    rounds (one leg is at the mercy of the machine's neighbours)."""
     require_tools("h2load")
     signet, port, _ = suite.start_signet()
-    for c in concurrencies(suite):
-        for rpc in RPCS:
-            leg(suite, "h2load", rpc, signet, port, rpc, c)
-    suite.facts["h2load_shapes"] = {str(c): h2load.describe(c) for c in concurrencies(suite)}
+    n = rounds(suite)
+    for i in range(n):
+        for c in concurrencies(suite):
+            for rpc in RPCS:
+                leg(suite, "h2load", rpc, signet, port, rpc, c, note=f"round {i + 1}/{n}")
+    suite.facts["h2load_rounds"] = n
     signet.stop()
 
 

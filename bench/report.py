@@ -351,7 +351,8 @@ def _gopeer_section(rows, facts):
 
 
 def _h2load_section(rows, facts):
-    """signet's RPCs under h2load, relative to the Health/Check floor."""
+    """signet's RPCs under h2load, relative to the Health/Check floor: medians
+    over the rounds, each round's ratio to its own floor for the spread."""
     loads = sorted({int(r["load"]) for r in rows if r["scenario"] == "h2load"})
     if not loads:
         return []
@@ -363,9 +364,11 @@ def _h2load_section(rows, facts):
         "every leg is bracketed by real calls with `signet-bench-client`, and its DATA bytes "
         "per response must match the size of a real answer (an error answer has none). "
         "Health/Check is gRPC's built-in service, the floor; GetToken is answered from the "
-        "cache; CallInnoPaaS forwards GET /bench to the nginx upstream. Percentages are of "
-        "the floor's calls/s at the same concurrency; ratios of p50 and CPU per call are to "
-        "the floor's.",
+        "cache; CallInnoPaaS forwards GET /bench to the nginx upstream. "
+        f"{facts.get('h2load_rounds', 1)} round(s), the three RPCs back to back at each "
+        "concurrency; figures are medians over the rounds. Percentages are of the floor's "
+        "calls/s (the rounds' own percentages, min–max); × is the ratio to the floor's "
+        "median p50 or CPU per call.",
         "",
         "| concurrency | h2load | Health calls/s | GetToken calls/s | CallInnoPaaS calls/s | "
         "p50 µs Health / GetToken / CallInnoPaaS | CPU µs/call Health / GetToken / "
@@ -373,25 +376,36 @@ def _h2load_section(rows, facts):
         "|---|---|---|---|---|---|---|",
     ]
     for load in loads:
-        health, tok, call = (_find(rows, "h2load", rpc, load)
-                             for rpc in ("health", "gettoken", "innopaas"))
-        if not health:
+        get = lambda rpc, key: _rounds(rows, "h2load", rpc, load, key)  # noqa: E731
+        floors = get("health", "throughput")
+        if not floors:
             continue
-        floor = _num(health, "throughput")
+        floor = _median(floors)
 
-        def rel(row, key="throughput"):
-            if not row:
+        def throughput(rpc):
+            values = get(rpc, "throughput")
+            if not values:
                 return "–"
-            value = _num(row, key)
-            base = _num(health, key)
-            if key == "throughput":
-                return f"{value:.0f} ({value / floor * 100:.0f}%)" if floor else f"{value:.0f}"
-            fmt = "%.1f" if key == "cpu_us_per_call" else "%.0f"
-            return (fmt % value) + (f" ({value / base:.2f}×)" if base else "")
-        shape = (health.get("note") or "").split(",")[0]
+            text = f"{_median(values):.0f} ({_median(values) / floor * 100:.0f}%"
+            per_round = [v / f * 100 for v, f in zip(values, floors) if f]
+            if len(per_round) > 1:
+                text += f"; {min(per_round):.0f}–{max(per_round):.0f}%"
+            return text + ")"
+
+        def relative(rpc, key, fmt):
+            values, base = get(rpc, key), _median(get("health", key))
+            if not values:
+                return "–"
+            return (fmt % _median(values)) + (f" ({_median(values) / base:.2f}×)"
+                                              if base else "")
+        shape = next((r["note"].split(",")[0] for r in rows
+                      if r["scenario"] == "h2load" and r.get("load") == str(load)), "")
         lines.append(
-            f"| {load} | `{shape}` | {floor:.0f} | {rel(tok)} | {rel(call)} | "
-            f"{_num(health, 'p50_us'):.0f} / {rel(tok, 'p50_us')} / {rel(call, 'p50_us')} | "
-            f"{_num(health, 'cpu_us_per_call'):.1f} / {rel(tok, 'cpu_us_per_call')} / "
-            f"{rel(call, 'cpu_us_per_call')} |")
+            f"| {load} | `{shape}` | {_spread(floors)} | {throughput('gettoken')} | "
+            f"{throughput('innopaas')} | {_median(get('health', 'p50_us')):.0f} / "
+            f"{relative('gettoken', 'p50_us', '%.0f')} / "
+            f"{relative('innopaas', 'p50_us', '%.0f')} | "
+            f"{_median(get('health', 'cpu_us_per_call')):.1f} / "
+            f"{relative('gettoken', 'cpu_us_per_call', '%.1f')} / "
+            f"{relative('innopaas', 'cpu_us_per_call', '%.1f')} |")
     return lines

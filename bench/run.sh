@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark suite's one command:
-#   bench/run.sh                 quick mode (about 5 minutes after the build)
+#   bench/run.sh                 quick mode (about 6 minutes after the build)
 #   bench/run.sh --mode full     the published figures (docs/benchmarks.md)
 # Installs what is missing, builds signet in Release (build-release/), runs
 # every scenario on 127.0.0.1 and writes bench/results/<mode>/ and
