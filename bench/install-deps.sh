@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark suite's tools from Debian 12, if missing: nginx (upstream and
 # the reverse proxy it is compared with) with the echo module (the 1 s slow
-# location), wrk (the HTTP legs), gnuplot (plots), Google Benchmark.
+# location), wrk (the HTTP legs), gnuplot (plots), Google Benchmark;
+# nghttp2-client (h2load and nghttp, the h2load legs) and protobuf-compiler
+# (their request frames); Go 1.19, grpc-go 1.33, protobuf-go and the two
+# protoc plugins (bench/peers/go, the Go sidecar signet is compared with).
 set -euo pipefail
-packages=(nginx-light libnginx-mod-http-echo wrk gnuplot-nox libbenchmark-dev)
+packages=(nginx-light libnginx-mod-http-echo wrk gnuplot-nox libbenchmark-dev
+  nghttp2-client protobuf-compiler golang-go golang-google-grpc-dev
+  golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

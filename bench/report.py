@@ -328,6 +328,7 @@ def write_markdown(path, mode, rows, facts, plots, out_dir, elapsed):
     ]
     for scenario, target, measured, met in _targets(rows, facts):
         lines.append(f"| {scenario} | {target} | {measured} | {met} |")
+    lines += _gopeer_section(rows, facts) + _h2load_section(rows, facts)
     lines += [
         "",
         "## Results",
@@ -359,3 +360,141 @@ def write_markdown(path, mode, rows, facts, plots, out_dir, elapsed):
         lines += ["", "## Analysis", "", "(bench/analysis.md is missing)", ""]
     with open(path, "w") as f:
         f.write("\n".join(lines))
+
+
+def _median(values):
+    values = sorted(values)
+    n = len(values)
+    if not n:
+        return float("nan")
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+def _spread(values, fmt="%.0f"):
+    """'median (min–max)', or just the value for one round."""
+    if not values:
+        return "–"
+    text = fmt % _median(values)
+    if len(values) > 1:
+        text += f" ({fmt % min(values)}–{fmt % max(values)})"
+    return text
+
+
+def _rounds(rows, scenario, path, load, key):
+    return [_num(r, key) for r in rows
+            if r["scenario"] == scenario and r["path"] == path
+            and r.get("load") == str(load) and r.get("errors") == "0"]
+
+
+def _gopeer_section(rows, facts):
+    """signet vs bench/peers/go under the same h2load load, per round."""
+    loads = sorted({int(r["load"]) for r in rows if r["scenario"] == "gopeer"})
+    if not loads:
+        return []
+    versions = facts.get("gopeer_versions", {})
+    lines = [
+        "", "## signet vs a Go sidecar", "",
+        "The sidecar a platform team would write instead of signet in an afternoon "
+        "(`bench/peers/go`): a grpc-go server with the same CallInnoPaaS (one shared "
+        "`http.Client`, keep-alive pool of 512 per host) and a cached GetToken (fetched "
+        "from the same emulator once, answered from memory), no metrics and no access log. "
+        f"Go {versions.get('go', '?')}, grpc-go {versions.get('grpc-go', '?')}, "
+        f"protobuf-go {versions.get('protobuf-go', '?')} (Debian 12 packages). "
+        "Both servers run side by side against the same nginx upstream and emulator and "
+        "get the same h2load load (`bench/h2load.py`); "
+        f"{facts.get('gopeer_rounds', 1)} round(s), each point measured for signet and Go "
+        "back to back, alternating which goes first. Figures: median over the rounds "
+        "(min–max); ratios are signet/Go of the medians (min–max of the rounds' own "
+        "ratios). CPU µs/call is utime+stime of the server's process per call.",
+        "",
+        "| RPC | concurrency | h2load | signet calls/s | Go calls/s | throughput signet/Go | "
+        "signet CPU µs/call | Go CPU µs/call | CPU signet/Go | signet p50 µs | Go p50 µs |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for rpc, label in (("innopaas", "CallInnoPaaS"), ("gettoken", "GetToken (cached)")):
+        for load in loads:
+            get = lambda server, key: _rounds(  # noqa: E731
+                rows, "gopeer", f"{server} {rpc}", load, key)
+            s_thr, g_thr = get("signet", "throughput"), get("go", "throughput")
+            s_cpu, g_cpu = get("signet", "cpu_us_per_call"), get("go", "cpu_us_per_call")
+            if not s_thr or not g_thr:
+                continue
+            thr_ratios = [s / g for s, g in zip(s_thr, g_thr) if g]
+            cpu_ratios = [s / g for s, g in zip(s_cpu, g_cpu) if g]
+            shape = next((r["note"].split(",")[0] for r in rows
+                          if r["scenario"] == "gopeer" and r.get("load") == str(load)), "")
+
+            def ratio(a, b, per_round):
+                if not a or not b or not _median(b):
+                    return "–"
+                text = "%.2f×" % (_median(a) / _median(b))
+                if len(per_round) > 1:
+                    text += " (%.2f–%.2f)" % (min(per_round), max(per_round))
+                return text
+            lines.append(
+                f"| {label} | {load} | `{shape}` | {_spread(s_thr)} | {_spread(g_thr)} | "
+                f"{ratio(s_thr, g_thr, thr_ratios)} | {_spread(s_cpu, '%.1f')} | "
+                f"{_spread(g_cpu, '%.1f')} | {ratio(s_cpu, g_cpu, cpu_ratios)} | "
+                f"{_spread(get('signet', 'p50_us'))} | {_spread(get('go', 'p50_us'))} |")
+    return lines
+
+
+def _h2load_section(rows, facts):
+    """signet's RPCs under h2load, relative to the Health/Check floor: medians
+    over the rounds, each round's ratio to its own floor for the spread."""
+    loads = sorted({int(r["load"]) for r in rows if r["scenario"] == "h2load"})
+    if not loads:
+        return []
+    lines = [
+        "", "## h2load", "",
+        "signet alone under `h2load` (nghttp2) instead of `signet-bench-client`: a "
+        "single-threaded HTTP/2 client sending one prebuilt gRPC frame per call, so the load "
+        "generator takes less of the two cores. h2load cannot read grpc-status (a trailer): "
+        "every leg is bracketed by real calls with `signet-bench-client`, and its DATA bytes "
+        "per response must match the size of a real answer (an error answer has none). "
+        "Health/Check is gRPC's built-in service, the floor; GetToken is answered from the "
+        "cache; CallInnoPaaS forwards GET /bench to the nginx upstream. "
+        f"{facts.get('h2load_rounds', 1)} round(s), the three RPCs back to back at each "
+        "concurrency; figures are medians over the rounds. Percentages are of the floor's "
+        "calls/s (the rounds' own percentages, min–max); × is the ratio to the floor's "
+        "median p50 or CPU per call.",
+        "",
+        "| concurrency | h2load | Health calls/s | GetToken calls/s | CallInnoPaaS calls/s | "
+        "p50 µs Health / GetToken / CallInnoPaaS | CPU µs/call Health / GetToken / "
+        "CallInnoPaaS |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for load in loads:
+        get = lambda rpc, key: _rounds(rows, "h2load", rpc, load, key)  # noqa: E731
+        floors = get("health", "throughput")
+        if not floors:
+            continue
+        floor = _median(floors)
+
+        def throughput(rpc):
+            values = get(rpc, "throughput")
+            if not values:
+                return "–"
+            text = f"{_median(values):.0f} ({_median(values) / floor * 100:.0f}%"
+            per_round = [v / f * 100 for v, f in zip(values, floors) if f]
+            if len(per_round) > 1:
+                text += f"; {min(per_round):.0f}–{max(per_round):.0f}%"
+            return text + ")"
+
+        def relative(rpc, key, fmt):
+            values, base = get(rpc, key), _median(get("health", key))
+            if not values:
+                return "–"
+            return (fmt % _median(values)) + (f" ({_median(values) / base:.2f}×)"
+                                              if base else "")
+        shape = next((r["note"].split(",")[0] for r in rows
+                      if r["scenario"] == "h2load" and r.get("load") == str(load)), "")
+        lines.append(
+            f"| {load} | `{shape}` | {_spread(floors)} | {throughput('gettoken')} | "
+            f"{throughput('innopaas')} | {_median(get('health', 'p50_us')):.0f} / "
+            f"{relative('gettoken', 'p50_us', '%.0f')} / "
+            f"{relative('innopaas', 'p50_us', '%.0f')} | "
+            f"{_median(get('health', 'cpu_us_per_call')):.1f} / "
+            f"{relative('gettoken', 'cpu_us_per_call', '%.1f')} / "
+            f"{relative('innopaas', 'cpu_us_per_call', '%.1f')} |")
+    return lines

@@ -21,6 +21,9 @@ signet), signet-emulator for OpenAPI tokens, and signet. Then runs:
   singleflight  1,000 concurrent GetToken on a cold cache
   startup       exec to ready, idle RSS
   micro         Google Benchmark microbenchmarks (ns/op)
+  h2load        floor, cached GetToken and CallInnoPaaS under h2load
+  gopeer        signet vs a Go sidecar (bench/peers/go), same h2load load
+                (both: bench/h2load_scenarios.py)
 
 and writes results.csv, plots and, for quick/full, docs/benchmarks.md.
 smoke is the CI check that the suite still runs (seconds; no targets).
@@ -38,6 +41,8 @@ import tempfile
 import threading
 import time
 import urllib.request
+
+import h2load_scenarios  # bench/h2load_scenarios.py
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP_KEY = "bench-app-key"
@@ -265,7 +270,8 @@ TLS_PATHS = [("plain", "default"), ("tls-h1", "tls_h1"), ("tls-h2", "tls_h2")]
 
 
 # Suite methods, in the order a run calls them.
-SCENARIOS = ["startup", "throughput", "tls", "slow", "singleflight", "micro"]
+SCENARIOS = ["startup", "throughput", "tls", "slow", "singleflight", "micro",
+             "h2load", "gopeer"]
 
 
 class Suite:
@@ -674,6 +680,12 @@ class Suite:
         self.facts["micro"] = [(b["name"], b["cpu_time"], b["time_unit"])
                                for b in json.loads(out)["benchmarks"]]
 
+    def h2load(self):
+        h2load_scenarios.h2load_scenario(self)
+
+    def gopeer(self):
+        h2load_scenarios.gopeer_scenario(self)
+
     def close(self):
         for proc in reversed(self.procs):
             proc.stop()
@@ -740,6 +752,11 @@ def main():
     for tool in ("nginx", "wrk"):
         if shutil.which(tool) is None and not os.path.exists(f"/usr/sbin/{tool}"):
             sys.exit(f"bench: {tool} is missing; run bench/install-deps.sh")
+    missing = h2load_scenarios.missing_tools(args.only.split(",") if args.only else SCENARIOS)
+    if missing:
+        sys.exit(f"bench: not installed: {', '.join(missing)} (the h2load scenarios need "
+                 "nghttp2-client and protoc, gopeer also the Go toolchain); "
+                 "run bench/install-deps.sh")
     os.environ["PATH"] += ":/usr/sbin"
     suite = Suite(args)
     started = time.monotonic()
