@@ -102,25 +102,37 @@ void Metrics::RpcStarted(absl::string_view /*method*/) {
 void Metrics::RpcFinished(absl::string_view method, absl::string_view profile,
                           absl::StatusCode code, absl::Duration elapsed) {
   rpc_in_flight_.Decrement();
-  rpc_duration_
-      .Add({{"method", std::string(method)},
-            {"profile", Label(profile)},
-            {"code", absl::StatusCodeToString(code)}},
-           LatencyBuckets())
+  rpc_series_
+      .Get(method, profile, static_cast<int>(code),
+           [&]() -> Histogram& {
+             return rpc_duration_.Add(
+                 {{"method", std::string(method)},
+                  {"profile", Label(profile)},
+                  {"code", absl::StatusCodeToString(code)}},
+                 LatencyBuckets());
+           })
       .Observe(absl::ToDoubleSeconds(elapsed));
 }
 
 void Metrics::UpstreamDone(absl::string_view profile, absl::string_view outcome,
                            absl::Duration elapsed) {
-  upstream_duration_
-      .Add({{"profile", Label(profile)}, {"status", std::string(outcome)}},
-           LatencyBuckets())
+  upstream_series_
+      .Get(profile, outcome, 0,
+           [&]() -> Histogram& {
+             return upstream_duration_.Add({{"profile", Label(profile)},
+                                            {"status", std::string(outcome)}},
+                                           LatencyBuckets());
+           })
       .Observe(absl::ToDoubleSeconds(elapsed));
 }
 
 void Metrics::TokenLookup(absl::string_view profile, bool hit) {
-  (hit ? token_hits_ : token_misses_)
-      .Add({{"profile", Label(profile)}})
+  token_lookup_series_
+      .Get(profile, "", hit ? 1 : 0,
+           [&]() -> prometheus::Counter& {
+             return (hit ? token_hits_ : token_misses_)
+                 .Add({{"profile", Label(profile)}});
+           })
       .Increment();
 }
 

@@ -17,6 +17,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "admin/series_cache.h"
 #include "http/circuit_breaker_http_client.h"
 #include "http/observed_http_client.h"
 #include "inbound/inbound_observer.h"
@@ -98,6 +99,10 @@ class Metrics final : public RpcObserver,
   prometheus::Family<prometheus::Counter>& inbound_refused_;
   prometheus::Family<prometheus::Gauge>& circuit_state_;
   prometheus::Family<prometheus::Counter>& circuit_rejections_;
+  // The series updated on every call, by label values (see SeriesCache).
+  SeriesCache<prometheus::Histogram> rpc_series_;       // method, profile, code
+  SeriesCache<prometheus::Histogram> upstream_series_;  // profile, status
+  SeriesCache<prometheus::Counter> token_lookup_series_;  // profile, hit
 
   absl::Mutex mu_;
   ExpiryReader expiry_reader_ ABSL_GUARDED_BY(mu_);
