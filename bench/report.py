@@ -168,6 +168,7 @@ def _targets(rows, facts):
             f"{facts['connections_opened']:.0f} opened over "
             f"{facts['innopaas_calls_measured']} measured calls",
             facts["connections_opened"] <= facts["connection_pool"])
+    out += _round2_targets(rows)
     out += _tls_targets(facts)
     # The slow upstream is judged over TLS + HTTP/2 when that leg ran; the
     # plain HTTP/1.1 leg is quoted beside it.
@@ -214,6 +215,56 @@ def _targets(rows, facts):
         add("6 start-up", "idle RSS ≤ 20 MB",
             f"{facts['idle_rss_mb']:.1f} MB ({facts.get('idle_rss_anon_mb', 0):.1f} MB "
             "private, the rest shared library pages)", facts["idle_rss_mb"] <= 20)
+    return out
+
+
+def _round2_targets(rows):
+    """The h2load and Go-peer targets of the second performance issue: the
+    median over the rounds of each round's own ratio."""
+    out = []
+
+    def add(scenario, target, ratios, met, fmt="%.2f×"):
+        if not ratios:
+            return
+        measured = fmt % _median(ratios)
+        if len(ratios) > 1:
+            measured += f" ({fmt % min(ratios)}–{fmt % max(ratios)})"
+        out.append((scenario, target, measured, "met" if met(_median(ratios))
+                    else "**missed**"))
+
+    def per_round(a, b):
+        return [x / y for x, y in zip(a, b) if y]
+    for load in (1, 64):
+        floor = _rounds(rows, "h2load", "health", load, "throughput")
+        token = _rounds(rows, "h2load", "gettoken", load, "throughput")
+        add("R2-1 cached GetToken (h2load)",
+            f"throughput ≥ 0.9× Health/Check at c={load}",
+            per_round(token, floor), lambda r: r >= 0.9)
+    for rpc, name, loads in (("gettoken", "R2-1 cached GetToken vs Go", (16, 64)),
+                             ("innopaas", "R2-2 CallInnoPaaS vs Go", (1, 16, 64))):
+        for load in loads:
+            get = lambda server, key: _rounds(  # noqa: E731
+                rows, "gopeer", f"{server} {rpc}", load, key)
+            add(name, f"throughput ≥ 1.2× Go at c={load}",
+                per_round(get("signet", "throughput"), get("go", "throughput")),
+                lambda r: r >= 1.2)
+            add(name, f"CPU per call ≤ 0.8× Go at c={load}",
+                per_round(get("signet", "cpu_us_per_call"), get("go", "cpu_us_per_call")),
+                lambda r: r <= 0.8)
+    # The physical limit of "a gRPC server plus an HTTP proxy", both measured
+    # in this run: the floor's CPU per call (h2load) + nginx-as-proxy's (wrk).
+    for load in (1, 16, 64):
+        floor = _median(_rounds(rows, "h2load", "health", load, "cpu_us_per_call"))
+        forwarded = _median(_rounds(rows, "h2load", "innopaas", load, "cpu_us_per_call"))
+        proxy = _find(rows, "innopaas", "nginx-proxy", load)
+        if proxy is None or forwarded != forwarded or floor != floor:
+            continue
+        bound = floor + _num(proxy, "cpu_us_per_call") + 20
+        out.append(("R2-2 CallInnoPaaS",
+                    f"CPU per call ≤ floor + nginx proxy + 20 µs at c={load}",
+                    f"{forwarded:.1f} µs (bound {floor:.1f} + "
+                    f"{_num(proxy, 'cpu_us_per_call'):.1f} + 20 = {bound:.1f} µs)",
+                    "met" if forwarded <= bound else "**missed**"))
     return out
 
 
