@@ -10,7 +10,12 @@ packages=(
   libcurl4-openssl-dev libssl-dev libabsl-dev
   libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev
   libmicrohttpd-dev prometheus-cpp-dev
+  libhiredis-dev redis-server
   nginx-light libnginx-mod-http-echo wrk
+  # The bench smoke's h2load legs and the Go sidecar it compares signet with
+  # (bench/h2load.py, bench/peers/go; bench/install-deps.sh adds the rest).
+  nghttp2-client golang-go golang-google-grpc-dev golang-google-protobuf-dev
+  protoc-gen-go protoc-gen-go-grpc
   libgtest-dev libgmock-dev
   python3 python3-grpcio python3-protobuf
   "$@"
