@@ -47,6 +47,7 @@ void TokenCache::ForceRefresh(Callback on_done) {
 
 TokenCache::Rejection TokenCache::Reject(absl::string_view token) {
   Rejection outcome;
+  std::optional<Secret> rejected;
   {
     absl::MutexLock lock(&mu_);
     const absl::Time now = clock_.Now();
@@ -55,11 +56,13 @@ TokenCache::Rejection TokenCache::Reject(absl::string_view token) {
     } else if (now - last_rejection_refresh_ < options_.min_refresh_interval) {
       outcome = Rejection::kSuppressed;
     } else {
+      rejected = std::move(token_->value);
       token_.reset();
       last_rejection_refresh_ = now;
       outcome = Rejection::kRefreshed;
     }
   }
+  if (rejected.has_value()) source_->Rejected(*rejected);
   if (options_.observer != nullptr) {
     options_.observer->TokenRejected(options_.profile, RejectionName(outcome));
   }

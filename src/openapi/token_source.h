@@ -15,6 +15,10 @@ class TokenSource {
  public:
   virtual ~TokenSource() = default;
   virtual void Fetch(TokenCallback on_done) = 0;
+  // The upstream rejected `token` (401 or a token_invalid_code) and the
+  // cache dropped it; the next Fetch must not hand it out again. A source
+  // that shares tokens with other replicas needs this; most ignore it.
+  virtual void Rejected(const Secret& /*token*/) {}
 };
 
 }  // namespace signet

@@ -254,6 +254,19 @@ TEST_F(TokenCacheTest, RejectDropsOnlyTheCachedToken) {
   source_.Complete(MakeToken("t2", absl::Hours(2)));
 }
 
+TEST_F(TokenCacheTest, RejectTellsTheSourceOnlyWhenItDropsTheToken) {
+  // A source shared by a fleet must not hand the dropped token out again.
+  Prime("t1", absl::Hours(2));
+  cache_.Reject("other");  // stale: not the cached token
+  EXPECT_THAT(source_.rejected(), ::testing::IsEmpty());
+  cache_.Reject("t1");
+  EXPECT_THAT(source_.rejected(), ::testing::ElementsAre("t1"));
+  GetNow();
+  source_.Complete(MakeToken("t2", absl::Hours(2)));
+  cache_.Reject("t2");  // suppressed: within min_refresh_interval
+  EXPECT_THAT(source_.rejected(), ::testing::ElementsAre("t1"));
+}
+
 TEST_F(TokenCacheTest, RejectRefreshesAtMostOncePerMinRefreshInterval) {
   // Verify a second rejection of the (new) cached token within 30 s keeps
   // it, and one after the interval drops it again.

@@ -2,7 +2,9 @@
 #define SIGNET_TESTS_TESTING_FAKE_TOKEN_SOURCE_H_
 
 #include <deque>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "openapi/token_source.h"
 
@@ -16,7 +18,13 @@ class FakeTokenSource final : public TokenSource {
     pending_.push_back(std::move(on_done));
     ++fetches_;
   }
+  void Rejected(const Secret& token) override {
+    rejected_.emplace_back(token.Reveal());
+  }
+
   int fetches() const { return fetches_; }
+  // The tokens the cache reported rejected, in order.
+  const std::vector<std::string>& rejected() const { return rejected_; }
   int pending() const { return static_cast<int>(pending_.size()); }
   // Completes the oldest fetch (the test must know there is one).
   void Complete(absl::StatusOr<Token> token) {
@@ -27,6 +35,7 @@ class FakeTokenSource final : public TokenSource {
 
  private:
   std::deque<TokenCallback> pending_;
+  std::vector<std::string> rejected_;
   int fetches_ = 0;
 };
 
