@@ -25,6 +25,7 @@
 #include "http/curl_multi_client.h"
 #include "http/http_types.h"
 #include "testing/child_process.h"
+#include "testing/free_port.h"
 #include "testing/status_matchers.h"
 
 namespace signet {
@@ -34,22 +35,6 @@ using ::signet::testing::ChildProcess;
 using ::signet::testing::IsOk;
 
 constexpr absl::Duration kGuard = absl::Seconds(20);
-
-// A free loopback port (bound, then released).
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    close(fd);
-    return -1;
-  }
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 std::string FindNginx() {
   for (const char* path : {"/usr/sbin/nginx", "/usr/bin/nginx"}) {
@@ -78,7 +63,7 @@ class CurlMultiClientHttp2Test : public ::testing::Test {
         "subjectAltName=IP:127.0.0.1 -keyout ",
         dir_, "/key.pem -out ", dir_, "/cert.pem >/dev/null 2>&1");
     ASSERT_EQ(std::system(make_cert.c_str()), 0) << make_cert;
-    port_ = FreePort();
+    port_ = testing::FreePort();
     ASSERT_GT(port_, 0);
     // One worker; the answer names the protocol the request came over.
     std::ofstream(dir_ + "/nginx.conf") << absl::StrCat(
