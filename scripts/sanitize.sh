@@ -50,13 +50,17 @@ asan_exclude=${SANITIZE_ASAN_EXCLUDE:-}
 #  - timer_thread_test: TimerThread's thread running tasks queued by others;
 #  - repeating_task_test: a RepeatingTask stopped while it runs on the timer;
 #  - load_loop_test: LoadLoop's pacer thread and completions on others
-#    (the loop the benchmark client and the soak share).
+#    (the loop the benchmark client and the soak share);
+#  - hiredis_client_test, fleet_token_source_test: the Redis client's own
+#    thread, callers on others, and the last owner letting go from a
+#    callback on the client's thread.
 # Not the integration tests (the only ones for ConfigReloader and
 # InFlightLimiter): protobuf's headers add fields to MapFieldBase under
 # TSan, so TSan-built code disagrees with Debian's uninstrumented
 # libprotobuf about its layout, and signet crashes parsing its config.
 tsan_targets=(token_cache_test curl_multi_client_test http_server_test
-  child_process_test timer_thread_test repeating_task_test load_loop_test)
+  child_process_test timer_thread_test repeating_task_test load_loop_test
+  hiredis_client_test fleet_token_source_test)
 
 stage_start=0
 stage() {
