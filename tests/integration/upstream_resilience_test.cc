@@ -25,6 +25,7 @@
 #include "signet/v1/gateway.grpc.pb.h"
 #include "testing/child_process.h"
 #include "testing/emulator_process.h"
+#include "testing/free_port.h"
 #include "testing/status_matchers.h"
 
 namespace signet {
@@ -187,22 +188,6 @@ TEST_F(UpstreamResilienceTest, IdempotentCallsAreRetriedWhenEnabledPostsNever) {
 
 // ---- TLS identities, against `openssl s_server` demanding a client cert.
 
-// A free loopback port (bound, then released).
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    close(fd);
-    return -1;
-  }
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 void RunShell(const std::string& command) {
   ASSERT_EQ(std::system((command + " >/dev/null 2>&1").c_str()), 0) << command;
 }
@@ -238,7 +223,7 @@ class MutualTlsTest : public testing::GatewayFixture {
   }
 
   void SetUp() override {
-    port_ = FreePort();
+    port_ = testing::FreePort();
     ASSERT_GT(port_, 0);
     const std::string& d = *dir_;
     absl::StatusOr<std::unique_ptr<ChildProcess>> server = ChildProcess::Start(
